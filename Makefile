@@ -1,0 +1,35 @@
+# juesuan — two commands set everything up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DB     ?= data/juesuan.duckdb
+PORT   ?= 8501
+
+.PHONY: setup db run test bench clean
+
+# Reinstall only when pyproject.toml changes (pip keeps no cache between runs here).
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+# Builds $(DB) from data/raw/ when it is missing or older than its sources.
+db: setup
+	$(BIN)/juesuan build --db $(DB)
+
+run: db
+	JUESUAN_DB=$(DB) $(BIN)/streamlit run app.py --server.headless=true --server.port=$(PORT) \
+		--browser.gatherUsageStats=false
+
+test: db
+	$(BIN)/python -m pytest
+
+bench: db
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) $(DB) test-results .pytest_cache

@@ -1,0 +1,148 @@
+"""Everything the rules read about one document, loaded once from the public views."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from core.ingest.numbers import fold
+from core.ingest.reference import strip_ordinal
+
+
+@dataclass(frozen=True)
+class Item:
+    """A line item as the rules see it."""
+
+    table: str
+    row_no: int
+    side: str
+    label: str
+    code: str | None
+    column: str
+    col_no: int
+    amount: Decimal
+    ref: str
+
+    @property
+    def key(self) -> str:
+        return strip_ordinal(self.label)
+
+
+class Missing(Exception):
+    """A figure a rule needs is not in the document: the rule is not determinable."""
+
+
+@dataclass
+class Context:
+    """One document's figures, tables and performance data, with look-up helpers."""
+
+    doc_id: str
+    fiscal_year: int
+    department: str
+    source_text: str
+    tables: set[str]
+    parts: list[str]
+    items: list[Item]
+    classified: dict[str, dict[str, dict]]
+    narrative: dict[str, tuple[Decimal, str]]
+    yoy: list[dict]
+    projects: list[dict]
+    funds: dict[str, list[dict]]
+    indicators: dict[str, list[dict]]
+    reports: list[dict]
+    report_indicators: dict[str, list[dict]] = field(default_factory=dict)
+
+    def rows(self, table: str, side: str | None = None) -> list[Item]:
+        return [i for i in self.items if i.table == table and (side is None or i.side == side)]
+
+    def find(self, table: str, label: str, side: str | None = None, column: str | None = None) -> Item:
+        """The item whose label (without its printed number) is `label`; Missing when absent."""
+        want = fold(label)
+        for i in self.rows(table, side):
+            if i.key == want and (column is None or fold(i.column) == fold(column)):
+                return i
+        raise Missing(f"{table}:{label}")
+
+    def maybe(self, table: str, label: str, side: str | None = None, column: str | None = None) -> Item | None:
+        try:
+            return self.find(table, label, side, column)
+        except Missing:
+            return None
+
+    def total_row(self, table: str) -> dict[str, Item]:
+        """The 合计 row of a classified table, by column label."""
+        return {i.column: i for i in self.rows(table) if i.code is None and fold(i.label) == "合计"}
+
+    def figure(self, key: str) -> tuple[Decimal, str]:
+        if key not in self.narrative:
+            raise Missing(f"N:{key}")
+        return self.narrative[key]
+
+
+def load_context(con, doc_id: str) -> Context:
+    """Read the document from the public views, plus its stored source text for document-level rules."""
+    doc = con.execute(
+        "SELECT d.fiscal_year, d.department, t.source_text, d.parts_found FROM documents d "
+        "JOIN t_document t USING (doc_id) WHERE doc_id = ?", [doc_id]
+    ).fetchone()
+    items = [Item(*r) for r in con.execute(
+        "SELECT table_code, row_no, side, row_label, code, column_label, col_no, amount, source_ref "
+        "FROM line_items WHERE doc_id = ?", [doc_id]).fetchall()]
+    classified: dict[str, dict[str, dict]] = {}
+    for view, table, cols in (
+        ("income_by_function", "T02", ("total", "fiscal", "superior", "business", "operating", "affiliated", "other")),
+        ("expenditure_by_function", "T03", ("total", "basic", "project", "to_superior", "operating", "affiliated")),
+        ("gpb_expenditure_by_function", "T05", ("total", "basic", "project")),
+        ("basic_expenditure_by_economic", "T06", ("amount",)),
+    ):
+        rows = con.execute(
+            f"SELECT code, name, level, parent_code, source_ref, {', '.join(cols)} FROM {view} WHERE doc_id = ?",
+            [doc_id]).fetchall()
+        classified[table] = {
+            r[0]: {"name": r[1], "level": r[2], "parent": r[3], "ref": r[4], "values": dict(zip(cols, r[5:]))}
+            for r in rows
+        }
+    narrative = {}
+    for key, value, ref in con.execute(
+        "SELECT key, value, source_ref FROM narrative_figures WHERE doc_id = ? AND key IS NOT NULL", [doc_id]
+    ).fetchall():
+        narrative.setdefault(key, (value, ref))
+    yoy = [dict(zip(("code", "name", "amount", "change", "change_pct", "ref"), r)) for r in con.execute(
+        "SELECT code, name, amount, change, change_pct, source_ref FROM yoy_changes WHERE doc_id = ?", [doc_id]
+    ).fetchall()]
+    projects = [dict(zip(("project_id", "name", "score", "grade", "ref"), r)) for r in con.execute(
+        "SELECT project_id, name, score, grade, source_ref FROM projects WHERE doc_id = ?", [doc_id]).fetchall()]
+    funds: dict[str, list[dict]] = {}
+    for r in con.execute(
+        "SELECT project_id, fund_row, budget, executed, weight, execution_rate, score, source_ref "
+        "FROM project_funds WHERE doc_id = ?", [doc_id]
+    ).fetchall():
+        funds.setdefault(r[0], []).append(
+            dict(zip(("fund_row", "budget", "executed", "weight", "execution_rate", "score", "ref"), r[1:])))
+    indicators: dict[str, list[dict]] = {}
+    for r in con.execute(
+        "SELECT project_id, name, target, actual, weight, score, source_ref FROM indicators WHERE doc_id = ?",
+        [doc_id]).fetchall():
+        indicators.setdefault(r[0], []).append(
+            dict(zip(("name", "target", "actual", "weight", "score", "ref"), r[1:])))
+    reports = [dict(zip(("project_id", "title", "score", "grade", "targets_set", "targets_met", "ref"), r))
+               for r in con.execute(
+        "SELECT project_id, title, score, grade, targets_set, targets_met, source_ref FROM evaluation_reports "
+        "WHERE doc_id = ?", [doc_id]).fetchall()]
+    report_indicators: dict[str, list[dict]] = {}
+    for r in con.execute(
+        "SELECT project_id, name, weight, score, source_ref FROM report_indicators WHERE doc_id = ?", [doc_id]
+    ).fetchall():
+        report_indicators.setdefault(r[0], []).append(dict(zip(("name", "weight", "score", "ref"), r[1:])))
+    tables = {r[0] for r in con.execute("SELECT table_code FROM published_tables WHERE doc_id = ?", [doc_id]).fetchall()}
+    return Context(doc_id, doc[0], doc[1], doc[2], tables, list(doc[3]), items, classified, narrative, yoy,
+                   projects, funds, indicators, reports, report_indicators)
+
+
+def number_in(text: str | None) -> Decimal | None:
+    """The single number in an indicator value such as `98. 42` or `≥90%`, or None."""
+    if text is None:
+        return None
+    nums = re.findall(r"-?\d+(?:\.\d+)?", re.sub(r"(?<=\d)\.\s+(?=\d)", ".", text).replace(",", ""))
+    return Decimal(nums[0]) if len(nums) == 1 else None

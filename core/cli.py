@@ -1,0 +1,194 @@
+"""The `juesuan` command: ingest, build, docs, export, summary, audit."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+
+from core.db.connect import DatabaseError, db_path, open_readonly
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Wrong arguments or an ambiguous request: exit status 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="juesuan", description="部门决算公开看板: ingest, check and explore final accounts")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def with_db(sp):
+        sp.add_argument("--db", help="database file (default: $JUESUAN_DB or data/juesuan.duckdb)")
+        return sp
+
+    ing = with_db(sub.add_parser("ingest", help="parse, validate and load documents (each all-or-nothing)"))
+    ing.add_argument("files", nargs="+")
+    ing.add_argument("--allow-incomplete", action="store_true", help="load a document that lacks some of the nine tables")
+    b = with_db(sub.add_parser("build", help="build the database from data/raw when it is missing or stale"))
+    b.add_argument("--raw", default="data/raw")
+    b.add_argument("--force", action="store_true")
+    with_db(sub.add_parser("docs", help="list the documents"))
+    ex = with_db(sub.add_parser("export", help="print one of the nine tables as published, as CSV"))
+    ex.add_argument("table", choices=[f"T0{i}" for i in range(1, 10)])
+    ex.add_argument("--doc")
+    s = with_db(sub.add_parser("summary", help="headline figures of a document"))
+    s.add_argument("--doc")
+    s.add_argument("--json", action="store_true")
+    a = with_db(sub.add_parser("audit", help="run the audit rules and print the findings"))
+    a.add_argument("--doc")
+    a.add_argument("--format", choices=["text", "json"], default="text")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return EXIT_USAGE if exc.code not in (0, None) else EXIT_OK
+    try:
+        return COMMANDS[args.command](args)
+    except UsageError as exc:
+        print(f"juesuan: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except DatabaseError as exc:
+        print(f"juesuan: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except (OSError, duckdb.Error) as exc:
+        print(f"juesuan: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else exc}", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+def cmd_ingest(args) -> int:
+    from core.pipeline import ingest
+
+    for f in args.files:
+        if not Path(f).exists():
+            print(f"{f}:1: expected a readable file; it does not exist", file=sys.stderr)
+    files = [f for f in args.files if Path(f).exists()]
+    result = ingest(files, db_path(args.db), allow_incomplete=args.allow_incomplete)
+    for doc_id in result.loaded:
+        print(f"loaded {doc_id}")
+    for problem in result.problems:
+        print(str(problem), file=sys.stderr)
+    return EXIT_USAGE if result.problems or len(files) < len(args.files) else EXIT_OK
+
+
+def cmd_build(args) -> int:
+    from core.pipeline import ingest, needs_build, raw_sources
+
+    db = db_path(args.db)
+    if not args.force and not needs_build(db, args.raw):
+        print(f"{db} is up to date")
+        return EXIT_OK
+    sources = raw_sources(args.raw)
+    if db.exists():
+        db.unlink()
+    result = ingest(sources, db)
+    for doc_id in result.loaded:
+        print(f"loaded {doc_id}")
+    for problem in result.problems:
+        print(str(problem), file=sys.stderr)
+    if not result.loaded:
+        from core.db.store import init_database
+
+        init_database(db)
+    return EXIT_USAGE if result.problems else EXIT_OK
+
+
+def _connect(args):
+    return open_readonly(db_path(args.db)).con
+
+
+def resolve_doc(con, doc: str | None) -> str:
+    """The doc_id to act on: the one given, or the only one; several without --doc is a usage error."""
+    ids = [r[0] for r in con.execute("SELECT doc_id FROM documents ORDER BY fiscal_year, doc_id").fetchall()]
+    if doc:
+        if doc not in ids:
+            raise UsageError(f"no document {doc!r}; the database holds: {', '.join(ids) or '(none)'}")
+        return doc
+    if len(ids) == 1:
+        return ids[0]
+    if not ids:
+        raise UsageError("the database holds no documents; run `juesuan ingest FILE` first")
+    raise UsageError("several documents; choose one with --doc:\n  " + "\n  ".join(ids))
+
+
+def cmd_docs(args) -> int:
+    con = _connect(args)
+    rows = con.execute(
+        "SELECT doc_id, fiscal_year, kind, department, source_file FROM documents ORDER BY fiscal_year, doc_id"
+    ).fetchall()
+    for r in rows:
+        print("\t".join(str(x) for x in r))
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    from core.tables import published_table
+
+    con = _connect(args)
+    doc_id = resolve_doc(con, args.doc)
+    header, rows = published_table(con, doc_id, args.table)
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow(header)
+    w.writerows(rows)
+    return EXIT_OK
+
+
+def _jsonable(x):
+    if isinstance(x, Decimal):
+        return float(x) if x != x.to_integral_value() else int(x)
+    if isinstance(x, dict):
+        return {k: _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_jsonable(v) for v in x]
+    return x
+
+
+def cmd_summary(args) -> int:
+    from core.figures import summary
+
+    con = _connect(args)
+    doc_id = resolve_doc(con, args.doc)
+    data = summary(con, doc_id)
+    if args.json:
+        print(json.dumps(_jsonable(data), ensure_ascii=False, indent=2))
+    else:
+        for k, v in data.items():
+            print(f"{k}\t{_jsonable(v)}")
+    return EXIT_OK
+
+
+def cmd_audit(args) -> int:
+    from core.audit.engine import findings_for
+
+    con = _connect(args)
+    doc_id = resolve_doc(con, args.doc)
+    findings, coverage = findings_for(con, doc_id)
+    if args.format == "json":
+        print(json.dumps(_jsonable({"doc_id": doc_id, "findings": findings, "coverage": coverage}),
+                         ensure_ascii=False, indent=2, default=str))
+    else:
+        for f in findings:
+            print(f"[{f['severity']}] {f['rule_id']} {f['table_code']}:{f['row_ref']} {f['message']}")
+        counts = {s: sum(1 for f in findings if f["severity"] == s) for s in ("error", "warning", "info")}
+        print(f"{doc_id}: {counts['error']} error, {counts['warning']} warning, {counts['info']} info")
+    return EXIT_FAILURE if any(f["severity"] == "error" for f in findings) else EXIT_OK
+
+
+COMMANDS = {
+    "ingest": cmd_ingest,
+    "build": cmd_build,
+    "docs": cmd_docs,
+    "export": cmd_export,
+    "summary": cmd_summary,
+    "audit": cmd_audit,
+}

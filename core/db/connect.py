@@ -1,0 +1,52 @@
+"""Opening the database: read-only for readers, with the file's identity so a replaced file is noticed."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+DEFAULT_DB = Path("data") / "juesuan.duckdb"
+
+
+class DatabaseError(Exception):
+    """The database is missing, unreadable or not a juesuan database."""
+
+
+def db_path(explicit: str | os.PathLike | None = None) -> Path:
+    """`--db` first, then JUESUAN_DB, then data/juesuan.duckdb."""
+    return Path(explicit or os.environ.get("JUESUAN_DB") or DEFAULT_DB)
+
+
+def file_version(path: str | os.PathLike) -> tuple[int, int, int]:
+    """(inode, mtime_ns, size): changes whenever an ingest replaces the file."""
+    st = os.stat(path)
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+@dataclass
+class Handle:
+    """A read-only connection and the file version it was opened on."""
+
+    con: duckdb.DuckDBPyConnection
+    path: Path
+    version: tuple[int, int, int]
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        return self.con.cursor()
+
+
+def open_readonly(path: str | os.PathLike) -> Handle:
+    """A read-only connection; DatabaseError with a plain message when the file is missing or corrupt."""
+    path = Path(path)
+    if not path.exists():
+        raise DatabaseError(f"数据库文件不存在：{path}")
+    try:
+        version = file_version(path)
+        con = duckdb.connect(str(path), read_only=True)
+        con.execute("SELECT count(*) FROM documents").fetchone()
+    except duckdb.Error as exc:
+        raise DatabaseError(f"无法读取数据库 {path}：{str(exc).splitlines()[0]}") from exc
+    return Handle(con, path, version)

@@ -1,0 +1,187 @@
+"""Write documents into DuckDB atomically: build a copy, then os.replace it onto the live file."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+from typing import Callable, Iterable
+
+import duckdb
+import pyarrow as pa
+
+from core.ingest.model import Document
+from core.ingest.reference import function_classes
+
+
+def _sql(name: str) -> str:
+    return resources.files("core.db").joinpath(name).read_text(encoding="utf-8")
+
+
+def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the internal tables and (re)create the public views; idempotent."""
+    con.execute("BEGIN TRANSACTION")
+    con.execute(_sql("schema.sql"))
+    con.execute(_sql("views.sql"))
+    con.execute("DELETE FROM t_function_class")
+    _insert(con, "t_function_class", ["code", "name", "aliases"],
+            [(c, n, "|".join(a)) for c, n, a in function_classes()])
+    con.execute("COMMIT")
+
+
+DOC_TABLES = (
+    "t_document", "t_unit", "t_table", "t_table_row", "t_line_item", "t_classified_row", "t_classified_value",
+    "t_section_text", "t_narrative_figure", "t_yoy", "t_project", "t_project_fund", "t_project_text",
+    "t_indicator", "t_project_issue", "t_report", "t_report_indicator", "t_glossary", "t_audit_finding",
+    "t_audit_coverage",
+)
+
+
+def _insert(con, table: str, columns: list[str], rows: list[tuple]) -> None:
+    if not rows:
+        return
+    data = {c: [r[i] for r in rows] for i, c in enumerate(columns)}
+    arrow = pa.table({c: pa.array(v) if any(x is not None for x in v) else pa.array(v, type=pa.string())
+                      for c, v in data.items()})
+    con.register("_rows", arrow)
+    try:
+        con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM _rows")
+    finally:
+        con.unregister("_rows")
+
+
+def delete_document(con, doc_id: str) -> None:
+    for table in DOC_TABLES:
+        con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
+
+
+def insert_document(con, doc: Document) -> None:
+    """All rows of one document; the caller wraps this in a transaction."""
+    d = doc.doc_id
+    _insert(con, "t_document",
+            ["doc_id", "department", "fiscal_year", "kind", "money_unit", "source_file", "source_sha256",
+             "source_format", "parts_found", "missing_tables", "ingested_at", "source_text"],
+            [(d, doc.department, doc.fiscal_year, doc.kind, doc.money_unit, doc.source_file, doc.source_sha256,
+              doc.source_format, doc.parts_found, doc.missing_tables,
+              datetime.now(timezone.utc).replace(tzinfo=None), doc.source_text)])
+    _insert(con, "t_unit", ["doc_id", "seq", "name", "unit_type", "staff", "source_ref"],
+            [(d, n, u.name, u.unit_type, u.staff, u.source_ref) for n, u in enumerate(doc.units)])
+    _insert(con, "t_table", ["doc_id", "table_code", "title", "unit", "notes", "source_ref"],
+            [(d, t.code, t.title, t.unit, "\n".join(t.notes), t.ref) for t in doc.tables.values()])
+    rows = []
+    for t in doc.tables.values():
+        for n, r in enumerate(t.header, start=-len(t.header) + 1):
+            rows.append((d, t.code, n - 1, True, r.cells, r.ref))
+        for n, r in enumerate(t.rows, start=1):
+            rows.append((d, t.code, n, False, r.cells, r.ref))
+    _insert(con, "t_table_row", ["doc_id", "table_code", "row_no", "is_header", "cells", "source_ref"], rows)
+    _insert(con, "t_line_item",
+            ["doc_id", "table_code", "row_no", "side", "row_label", "code", "column_label", "col_no", "amount",
+             "source_ref"],
+            [(d, i.table_code, i.row_no, i.side, i.row_label, i.code, i.column_label, i.col_no, i.amount,
+              i.source_ref) for i in doc.line_items])
+    _insert(con, "t_classified_row",
+            ["doc_id", "table_code", "row_no", "code", "name", "level", "parent_code", "category", "source_ref"],
+            [(d, r.table_code, r.row_no, r.code, r.name, r.level, r.parent_code, r.category, r.source_ref)
+             for r in doc.classified])
+    _insert(con, "t_classified_value", ["doc_id", "table_code", "code", "column_key", "amount"],
+            [(d, r.table_code, r.code, k, v) for r in doc.classified for k, v in r.values.items() if v is not None])
+    _insert(con, "t_section_text", ["doc_id", "seq", "section", "text"],
+            [(d, n, s, t) for n, (s, t) in enumerate(doc.sections.items())])
+    _insert(con, "t_narrative_figure",
+            ["doc_id", "seq", "section", "label", "key", "value", "unit", "phrase", "source_ref"],
+            [(d, n, f.section, f.label, f.key, f.value, f.unit, f.phrase, f.source_ref)
+             for n, f in enumerate(doc.narrative)])
+    _insert(con, "t_yoy",
+            ["doc_id", "seq", "code", "name", "stated_name", "amount", "change", "change_pct", "reason",
+             "source_ref"],
+            [(d, n, y.code, y.name, y.stated_name, y.amount, y.change, y.change_pct, y.reason, y.source_ref)
+             for n, y in enumerate(doc.yoy)])
+    enrich = getattr(doc, "project_extras", {}) or {}
+    _insert(con, "t_project",
+            ["doc_id", "project_id", "seq", "name", "competent_dept", "implementing_unit", "total_score", "grade",
+             "grade_text", "code", "mapping_note", "standard_execution_score", "standard_score", "standard_grade",
+             "source_ref"],
+            [(d, p.project_id, n, p.name, p.competent_dept, p.implementing_unit, p.total_score, p.grade,
+              p.grade_text, *enrich.get(p.project_id, (None, None, None, None, None)), p.source_ref)
+             for n, p in enumerate(doc.projects)])
+    _insert(con, "t_project_fund",
+            ["doc_id", "project_id", "seq", "fund_row", "budget_initial", "budget", "executed", "weight",
+             "execution_rate", "score", "source_ref"],
+            [(d, p.project_id, n, f.fund_row, f.budget_initial, f.budget, f.executed, f.weight, f.execution_rate,
+              f.score, f.source_ref) for p in doc.projects for n, f in enumerate(p.funds)])
+    _insert(con, "t_project_text", ["doc_id", "project_id", "kind", "text"],
+            [(d, p.project_id, k, v) for p in doc.projects for k, v in p.texts.items()])
+    _insert(con, "t_indicator",
+            ["doc_id", "project_id", "seq", "level1", "level2", "name", "target", "actual", "weight", "score",
+             "deviation_reason", "source_ref"],
+            [(d, p.project_id, n, i.level1, i.level2, i.name, i.target, i.actual, i.weight, i.score,
+              i.deviation_reason, i.source_ref) for p in doc.projects for n, i in enumerate(p.indicators)])
+    _insert(con, "t_project_issue", ["doc_id", "project_id", "seq", "issue_type", "problem", "suggestion"],
+            [(d, p.project_id, n, t, pr, s) for p in doc.projects for n, (t, pr, s) in enumerate(p.issues)])
+    _insert(con, "t_report",
+            ["doc_id", "report_no", "project_id", "title", "score", "grade", "targets_set", "targets_met", "text",
+             "match_note", "source_ref"],
+            [(d, n, r.project_id, r.title, r.score, r.grade, r.targets_set, r.targets_met, r.text, r.match_note,
+              r.source_ref) for n, r in enumerate(doc.reports)])
+    _insert(con, "t_report_indicator",
+            ["doc_id", "report_no", "seq", "level1", "level2", "name", "unit", "target", "actual", "weight",
+             "score", "source_ref"],
+            [(d, n, k, i.level1, i.level2, i.name, i.unit, i.target, i.actual, i.weight, i.score, i.source_ref)
+             for n, r in enumerate(doc.reports) for k, i in enumerate(r.indicators)])
+    _insert(con, "t_glossary", ["doc_id", "seq", "term", "definition", "source_ref"],
+            [(d, n, t, df, ref) for n, (t, df, ref) in enumerate(doc.glossary)])
+
+
+def write_documents(
+    db_path: str | Path,
+    docs: Iterable[Document],
+    after_insert: Callable[[duckdb.DuckDBPyConnection, Document], None] | None = None,
+) -> list[str]:
+    """Replace each document (same doc_id) in a copy of the database, then swap the copy in atomically.
+
+    Each document is its own transaction; if anything fails the live file is left exactly as it was.
+    """
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".tmp", dir=db_path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    written: list[str] = []
+    try:
+        if db_path.exists():
+            shutil.copyfile(db_path, tmp)
+        else:
+            tmp.unlink()
+        con = duckdb.connect(str(tmp))
+        try:
+            apply_schema(con)
+            for doc in docs:
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    delete_document(con, doc.doc_id)
+                    insert_document(con, doc)
+                    if after_insert is not None:
+                        after_insert(con, doc)
+                    con.execute("COMMIT")
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
+                written.append(doc.doc_id)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(tmp, db_path)
+    finally:
+        for leftover in (tmp, Path(f"{tmp}.wal")):
+            if leftover.exists():
+                leftover.unlink()
+    return written
+
+
+def init_database(db_path: str | Path) -> None:
+    """An empty database with the schema and views, built the same atomic way."""
+    write_documents(db_path, [])

@@ -1,0 +1,161 @@
+-- The public SQL surface of juesuan. The README documents every view and column; tests check they agree.
+
+CREATE OR REPLACE VIEW documents AS
+SELECT doc_id, department, fiscal_year, kind, money_unit, source_file, source_sha256, parts_found,
+       missing_tables, source_format, ingested_at
+FROM t_document;
+
+CREATE OR REPLACE VIEW units AS
+SELECT doc_id, name, unit_type, staff, source_ref FROM t_unit ORDER BY doc_id, seq;
+
+CREATE OR REPLACE VIEW line_items AS
+SELECT doc_id, table_code, row_label, code, column_label, amount, source_ref, row_no, side, col_no
+FROM t_line_item ORDER BY doc_id, table_code, row_no, side DESC, col_no;
+
+CREATE OR REPLACE VIEW published_tables AS
+SELECT doc_id, table_code, title, unit, notes, source_ref FROM t_table;
+
+CREATE OR REPLACE VIEW income_by_function AS
+SELECT r.doc_id, r.code, r.name, r.level, r.parent_code,
+       max(v.amount) FILTER (WHERE v.column_key = 'total')      AS total,
+       max(v.amount) FILTER (WHERE v.column_key = 'fiscal')     AS fiscal,
+       max(v.amount) FILTER (WHERE v.column_key = 'superior')   AS superior,
+       max(v.amount) FILTER (WHERE v.column_key = 'business')   AS business,
+       max(v.amount) FILTER (WHERE v.column_key = 'operating')  AS operating,
+       max(v.amount) FILTER (WHERE v.column_key = 'affiliated') AS affiliated,
+       max(v.amount) FILTER (WHERE v.column_key = 'other')      AS other,
+       r.source_ref
+FROM t_classified_row r
+LEFT JOIN t_classified_value v USING (doc_id, table_code, code)
+WHERE r.table_code = 'T02'
+GROUP BY ALL ORDER BY r.doc_id, r.code;
+
+CREATE OR REPLACE VIEW expenditure_by_function AS
+SELECT r.doc_id, r.code, r.name, r.level, r.parent_code,
+       max(v.amount) FILTER (WHERE v.column_key = 'total')       AS total,
+       max(v.amount) FILTER (WHERE v.column_key = 'basic')       AS basic,
+       max(v.amount) FILTER (WHERE v.column_key = 'project')     AS project,
+       max(v.amount) FILTER (WHERE v.column_key = 'to_superior') AS to_superior,
+       max(v.amount) FILTER (WHERE v.column_key = 'operating')   AS operating,
+       max(v.amount) FILTER (WHERE v.column_key = 'affiliated')  AS affiliated,
+       r.source_ref
+FROM t_classified_row r
+LEFT JOIN t_classified_value v USING (doc_id, table_code, code)
+WHERE r.table_code = 'T03'
+GROUP BY ALL ORDER BY r.doc_id, r.code;
+
+CREATE OR REPLACE VIEW gpb_expenditure_by_function AS
+SELECT r.doc_id, r.code, r.name, r.level, r.parent_code,
+       max(v.amount) FILTER (WHERE v.column_key = 'total')   AS total,
+       max(v.amount) FILTER (WHERE v.column_key = 'basic')   AS basic,
+       max(v.amount) FILTER (WHERE v.column_key = 'project') AS project,
+       r.source_ref
+FROM t_classified_row r
+LEFT JOIN t_classified_value v USING (doc_id, table_code, code)
+WHERE r.table_code = 'T05'
+GROUP BY ALL ORDER BY r.doc_id, r.code;
+
+CREATE OR REPLACE VIEW basic_expenditure_by_economic AS
+SELECT r.doc_id, r.code, r.name, r.level, r.parent_code,
+       max(v.amount) AS amount, r.category, r.source_ref
+FROM t_classified_row r
+LEFT JOIN t_classified_value v USING (doc_id, table_code, code)
+WHERE r.table_code = 'T06'
+GROUP BY ALL ORDER BY r.doc_id, r.code;
+
+CREATE OR REPLACE VIEW economic_classes AS
+SELECT DISTINCT code, first(name ORDER BY doc_id) OVER (PARTITION BY code) AS name, level, parent_code
+FROM t_classified_row WHERE table_code = 'T06';
+
+CREATE OR REPLACE VIEW function_classes AS
+SELECT code, name, aliases, 1 AS level FROM t_function_class;
+
+CREATE OR REPLACE VIEW three_public_funds AS
+SELECT doc_id, item,
+       max(amount) FILTER (WHERE column_label LIKE '%预算%') AS budget,
+       max(amount) FILTER (WHERE column_label NOT LIKE '%预算%') AS actual,
+       min(row_no) AS row_no, first(source_ref) AS source_ref
+FROM (
+    SELECT doc_id, row_no, column_label, amount, source_ref,
+           CASE
+             WHEN regexp_replace(row_label, '\s', '', 'g') LIKE '%合计%' THEN '合计'
+             WHEN row_label LIKE '%出国%' THEN '因公出国（境）费'
+             WHEN row_label LIKE '%购置及运行%' THEN '公务用车购置及运行维护费'
+             WHEN row_label LIKE '%购置费%' THEN '公务用车购置费'
+             WHEN row_label LIKE '%运行%' THEN '公务用车运行维护费'
+             WHEN row_label LIKE '%接待%' THEN '公务接待费'
+           END AS item
+    FROM t_line_item WHERE table_code = 'T07'
+) GROUP BY doc_id, item ORDER BY doc_id, row_no;
+
+CREATE OR REPLACE VIEW narrative_figures AS
+SELECT doc_id, section, label, value, unit, source_ref, key, phrase
+FROM t_narrative_figure ORDER BY doc_id, seq;
+
+CREATE OR REPLACE VIEW narrative_sections AS
+SELECT doc_id, section, text FROM t_section_text ORDER BY doc_id, seq;
+
+CREATE OR REPLACE VIEW yoy_changes AS
+SELECT doc_id, code, name, amount, change, change_pct, reason, stated_name, source_ref
+FROM t_yoy ORDER BY doc_id, seq;
+
+CREATE OR REPLACE VIEW projects AS
+SELECT p.doc_id, p.project_id, p.name, p.competent_dept, p.implementing_unit,
+       f.budget_initial, f.budget, f.executed, f.execution_rate, f.score AS execution_score,
+       p.total_score AS score, p.grade,
+       p.code, p.standard_execution_score, p.standard_score, p.standard_grade, p.mapping_note, p.source_ref
+FROM t_project p
+LEFT JOIN t_project_fund f ON f.doc_id = p.doc_id AND f.project_id = p.project_id AND f.fund_row = '年度资金总额'
+ORDER BY p.doc_id, p.seq;
+
+CREATE OR REPLACE VIEW project_funds AS
+SELECT doc_id, project_id, fund_row, budget_initial, budget, executed, weight, execution_rate, score, source_ref
+FROM t_project_fund ORDER BY doc_id, project_id, seq;
+
+CREATE OR REPLACE VIEW project_texts AS
+SELECT doc_id, project_id, kind, text FROM t_project_text;
+
+CREATE OR REPLACE VIEW indicators AS
+SELECT doc_id, project_id, level1, level2, name, target, actual, weight, score, deviation_reason, source_ref, seq
+FROM t_indicator ORDER BY doc_id, project_id, seq;
+
+CREATE OR REPLACE VIEW project_issues AS
+SELECT doc_id, project_id, problem, suggestion, issue_type FROM t_project_issue ORDER BY doc_id, project_id, seq;
+
+CREATE OR REPLACE VIEW evaluation_reports AS
+SELECT doc_id, project_id, title, score, grade, targets_set, targets_met, text, match_note, source_ref, report_no
+FROM t_report ORDER BY doc_id, report_no;
+
+CREATE OR REPLACE VIEW report_indicators AS
+SELECT r.doc_id, r.project_id, i.level1, i.level2, i.name, i.unit, i.target, i.actual, i.weight, i.score,
+       i.source_ref
+FROM t_report_indicator i JOIN t_report r USING (doc_id, report_no)
+ORDER BY r.doc_id, r.report_no, i.seq;
+
+CREATE OR REPLACE VIEW glossary AS
+SELECT doc_id, term, definition, source_ref FROM t_glossary ORDER BY doc_id, seq;
+
+CREATE OR REPLACE VIEW function_project_coverage AS
+WITH covered AS (
+    SELECT p.doc_id, p.code, sum(f.executed) AS covered, count(*) AS projects
+    FROM t_project p
+    JOIN t_project_fund f ON f.doc_id = p.doc_id AND f.project_id = p.project_id AND f.fund_row = '年度资金总额'
+    WHERE p.code IS NOT NULL
+    GROUP BY ALL
+)
+SELECT g.doc_id, g.code, g.name, g.project AS project_expenditure,
+       coalesce(c.covered, 0)::DECIMAL(18,2) AS covered,
+       (g.project - coalesce(c.covered, 0))::DECIMAL(18,2) AS remainder,
+       coalesce(c.projects, 0) AS projects
+FROM gpb_expenditure_by_function g
+LEFT JOIN covered c ON c.doc_id = g.doc_id AND c.code = g.code
+WHERE g.level = 3 AND (g.project <> 0 OR c.covered IS NOT NULL)
+ORDER BY g.doc_id, g.code;
+
+CREATE OR REPLACE VIEW audit_findings AS
+SELECT doc_id, rule_id, severity, table_code, row_ref, related_refs, message, expected, actual, difference,
+       source_ref
+FROM t_audit_finding ORDER BY doc_id, seq;
+
+CREATE OR REPLACE VIEW audit_coverage AS
+SELECT doc_id, rule_id, status, checked FROM t_audit_coverage ORDER BY doc_id, rule_id;

@@ -1,0 +1,78 @@
+"""Ingest end to end: read each file, add what core computes at ingest, store atomically, audit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from core.db.store import write_documents
+from core.grades import execution_rate, grade_for, standard_execution_score
+from core.ingest.document import read_document
+from core.ingest.errors import InputError, Problem
+from core.ingest.model import Document
+from core.mapping import load_mappings
+
+SUPPORTED = (".txt",)
+
+
+@dataclass
+class IngestResult:
+    """What an ingest call loaded and what it rejected."""
+
+    loaded: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def project_extras(doc: Document) -> dict[str, tuple]:
+    """Per project: (code, mapping note, standard execution score, standard score, standard grade)."""
+    mappings = load_mappings(doc.doc_id)
+    extras = {}
+    for p in doc.projects:
+        total = next((f for f in p.funds if f.fund_row == "年度资金总额"), None)
+        rate = execution_rate(total.executed, total.budget) if total else None
+        std_exec = standard_execution_score(total.weight, rate) if total else None
+        indicator_sum = sum((i.score for i in p.indicators if i.score is not None), start=0)
+        std_score = indicator_sum + std_exec if std_exec is not None else None
+        m = mappings.get(p.project_id)
+        extras[p.project_id] = (m.code if m else None, m.note if m else None, std_exec, std_score,
+                                grade_for(std_score))
+    return extras
+
+
+def read_any(path: Path, allow_incomplete: bool) -> Document:
+    """Dispatch on the file's format."""
+    return read_document(path, allow_incomplete=allow_incomplete)
+
+
+def ingest(paths: list[str | Path], db: str | Path, allow_incomplete: bool = False) -> IngestResult:
+    """Parse every file; load the good ones (each all-or-nothing) in one atomic swap of the database."""
+    result = IngestResult()
+    docs: list[Document] = []
+    for path in map(Path, paths):
+        try:
+            doc = read_any(path, allow_incomplete)
+        except InputError as exc:
+            result.problems.extend(exc.problems)
+            continue
+        doc.project_extras = project_extras(doc)
+        docs.append(doc)
+    if docs:
+        from core.audit.engine import store_audit
+
+        result.loaded = write_documents(db, docs, after_insert=lambda con, d: store_audit(con, d.doc_id))
+    return result
+
+
+def raw_sources(raw_dir: str | Path) -> list[Path]:
+    """The documents under data/raw that juesuan can read."""
+    return sorted(p for p in Path(raw_dir).iterdir() if p.suffix.lower() in SUPPORTED and p.is_file())
+
+
+def needs_build(db: str | Path, raw_dir: str | Path) -> bool:
+    """True when the database is missing or older than any source or mapping it is built from."""
+    db = Path(db)
+    if not db.exists():
+        return True
+    built = db.stat().st_mtime
+    inputs = raw_sources(raw_dir) + list((Path(raw_dir).parent / "mappings").glob("*.csv"))
+    return any(p.stat().st_mtime > built for p in inputs)
