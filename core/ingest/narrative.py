@@ -166,9 +166,12 @@ def parse_narrative(lines) -> tuple[list[NarrativeFigure], list[YoyLine], dict[s
         texts.setdefault(section, []).append(para.text)
         for sentence, offset in _sentences(para.folded):
             figures.extend(_sentence_figures(section, sentence, offset, para))
-            m = _YOY.match(sentence)
-            if m and "一般公共预算" in top:
-                yoy.append(_yoy_line(m, para, offset))
+        m = _YOY.match(para.folded)
+        if m and "一般公共预算" in top:
+            line = _yoy_line(m, para, 0)
+            verbatim = re.search(r"主要原因是[：:]?\s*(.*?)。?\s*$", para.text, re.S)
+            line.reason = verbatim.group(1).strip() if verbatim else line.reason
+            yoy.append(line)
     return figures, yoy, {k: "\n".join(v) for k, v in texts.items()}
 
 
