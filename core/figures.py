@@ -485,3 +485,92 @@ def summary(con, doc_id: str) -> dict:
             "grades": ps.grades,
         },
     }
+
+
+def search_projects(con, doc_id: str, keyword: str) -> list[str]:
+    """Project ids whose name, texts, indicators or problems mention the keyword (case-insensitive)."""
+    like = f"%{keyword.strip()}%"
+    rows = con.cursor().execute("""
+        SELECT DISTINCT project_id FROM (
+            SELECT project_id, name AS t FROM projects WHERE doc_id = ?
+            UNION ALL SELECT project_id, text FROM project_texts WHERE doc_id = ?
+            UNION ALL SELECT project_id, name FROM indicators WHERE doc_id = ?
+            UNION ALL SELECT project_id, problem || ' ' || suggestion FROM project_issues WHERE doc_id = ?
+        ) WHERE t ILIKE ? ORDER BY project_id""", [doc_id, doc_id, doc_id, doc_id, like]).fetchall()
+    return [r[0] for r in rows]
+
+
+def select_projects(df: pd.DataFrame, grades=(), code_prefix: str | None = None, rate_min=None, rate_max=None,
+                    ids: list[str] | None = None) -> pd.DataFrame:
+    """Filter a projects() frame: by grade, by 类/款/项 code prefix, by recomputed execution-rate range, by ids."""
+    keep = pd.Series(True, index=df.index)
+    if grades:
+        keep &= df["grade"].isin(list(grades))
+    if code_prefix:
+        keep &= df["code"].map(lambda c: bool(c) and str(c).startswith(code_prefix))
+    if rate_min is not None:
+        keep &= df["execution_rate"].map(lambda r: r is not None and r >= Decimal(str(rate_min)))
+    if rate_max is not None:
+        keep &= df["execution_rate"].map(lambda r: r is not None and r <= Decimal(str(rate_max)))
+    if ids is not None:
+        keep &= df["project_id"].isin(ids)
+    return df[keep].reset_index(drop=True)
+
+
+PROJECT_DETAIL_FIELDS = ("project", "funds", "indicators", "texts", "issues", "report")
+
+
+def project_detail(con, doc_id: str, project_id: str) -> dict:
+    """Everything shown about one project: its row of projects(), fund rows, indicators, texts, issues, report."""
+    all_projects = projects(con, doc_id)
+    row = all_projects[all_projects["project_id"] == project_id]
+    if row.empty:
+        return {}
+    funds = frame(con, "SELECT fund_row, budget_initial, budget, executed, weight, execution_rate, score, source_ref "
+                       "FROM project_funds WHERE doc_id = ? AND project_id = ?", [doc_id, project_id])
+    texts = dict(con.cursor().execute("SELECT kind, text FROM project_texts WHERE doc_id = ? AND project_id = ?",
+                                      [doc_id, project_id]).fetchall())
+    issues = frame(con, "SELECT issue_type, problem, suggestion FROM project_issues WHERE doc_id = ? AND project_id = ?",
+                   [doc_id, project_id])
+    report = frame(con, "SELECT title, score, grade, targets_set, targets_met, match_note, text, source_ref "
+                        "FROM evaluation_reports WHERE doc_id = ? AND project_id = ?", [doc_id, project_id])
+    return {
+        "project": row.iloc[0].to_dict(),
+        "funds": funds,
+        "indicators": indicators(con, doc_id, project_id),
+        "texts": texts,
+        "issues": issues,
+        "report": report.iloc[0].to_dict() if len(report) else None,
+    }
+
+
+def projects_for_code(con, doc_id: str, code: str) -> tuple[pd.DataFrame, dict | None]:
+    """The projects mapped to one 项 and its coverage row (项目支出, covered, remainder)."""
+    df = projects(con, doc_id)
+    cov = function_coverage(con, doc_id)
+    row = cov[cov["code"] == code]
+    return df[df["code"] == code].reset_index(drop=True), (row.iloc[0].to_dict() if len(row) else None)
+
+
+def section_texts(con, doc_id: str, contains: str) -> list[tuple[str, str]]:
+    """Narrative sections whose heading contains a word, with their text."""
+    return con.cursor().execute(
+        "SELECT section, text FROM narrative_sections WHERE doc_id = ? AND section LIKE ?",
+        [doc_id, f"%{contains}%"]).fetchall()
+
+
+def glossary(con, doc_id: str) -> pd.DataFrame:
+    return frame(con, "SELECT term, definition, source_ref FROM glossary WHERE doc_id = ?", [doc_id])
+
+
+def document_info(con, doc_id: str) -> dict:
+    """The documents row plus its units and the stored source text length."""
+    df = frame(con, "SELECT * FROM documents WHERE doc_id = ?", [doc_id])
+    units = frame(con, "SELECT name, unit_type, staff FROM units WHERE doc_id = ?", [doc_id])
+    return {**df.iloc[0].to_dict(), "units": units}
+
+
+def select_projects_cached(con, doc_id: str, grades: tuple, code_prefix, rate_min, rate_max, ids) -> pd.DataFrame:
+    """projects() filtered by select_projects(); hashable arguments so the UI can cache it."""
+    return select_projects(projects(con, doc_id), grades, code_prefix, rate_min, rate_max,
+                           list(ids) if ids is not None else None)

@@ -76,3 +76,17 @@ def needs_build(db: str | Path, raw_dir: str | Path) -> bool:
     built = db.stat().st_mtime
     inputs = raw_sources(raw_dir) + list((Path(raw_dir).parent / "mappings").glob("*.csv"))
     return any(p.stat().st_mtime > built for p in inputs)
+
+
+REPO_DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def build_default(db: str | Path, raw_dir: str | Path | None = None) -> IngestResult:
+    """Build the database from data/raw (used by `juesuan build` and by the app when the file is missing)."""
+    from core.db.store import init_database
+
+    sources = raw_sources(raw_dir or REPO_DATA / "raw")
+    result = ingest(sources, db)
+    if not result.loaded:
+        init_database(db)
+    return result

@@ -1,0 +1,56 @@
+"""Findings and coverage shaped for reading: filters, counts and the catalogue with titles."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from core.audit.rules import CATALOGUE
+from core.query import frame
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_NAMES = {"error": "错误", "warning": "警示", "info": "尾数提示"}
+STATUS_NAMES = {"passed": "通过", "failed": "未通过", "not_determinable": "无法判断", "not_applicable": "不适用"}
+FINDING_COLUMNS = ["severity", "rule_id", "title", "table_code", "row_ref", "related_refs", "message", "expected",
+                   "actual", "difference", "source_ref"]
+
+
+def catalogue() -> pd.DataFrame:
+    """rule_id, title, compares, why, severity of every rule, in catalogue order."""
+    return pd.DataFrame([(r.id, r.title, r.compares, r.why, r.severity) for r in CATALOGUE],
+                        columns=["rule_id", "title", "compares", "why", "severity"])
+
+
+def findings(con, doc_id: str, rules=(), tables=(), severities=()) -> pd.DataFrame:
+    """Stored findings of a document, optionally filtered by rule ids, table codes and severities."""
+    df = frame(con, "SELECT * FROM audit_findings WHERE doc_id = ?", [doc_id])
+    titles = dict(zip(catalogue()["rule_id"], catalogue()["title"]))
+    df["title"] = [titles.get(r, r) for r in df["rule_id"]] if len(df) else []
+    if rules:
+        df = df[df["rule_id"].isin(rules)]
+    if tables:
+        df = df[df["table_code"].isin(tables)]
+    if severities:
+        df = df[df["severity"].isin(severities)]
+    order = {s: n for n, s in enumerate(SEVERITIES)}
+    df = df.sort_values("severity", key=lambda s: s.map(order), kind="stable")
+    return df[FINDING_COLUMNS].reset_index(drop=True) if len(df) else pd.DataFrame(columns=FINDING_COLUMNS)
+
+
+def severity_counts(con, doc_id: str) -> dict[str, int]:
+    rows = con.execute("SELECT severity, count(*) FROM audit_findings WHERE doc_id = ? GROUP BY severity",
+                       [doc_id]).fetchall()
+    counts = dict(rows)
+    return {s: int(counts.get(s, 0)) for s in SEVERITIES}
+
+
+def coverage(con, doc_id: str) -> pd.DataFrame:
+    """rule_id, title, severity, status, checked (number of comparisons made)."""
+    cov = frame(con, "SELECT rule_id, status, checked FROM audit_coverage WHERE doc_id = ?", [doc_id])
+    cat = catalogue()
+    df = cat.merge(cov, on="rule_id", how="left")
+    return df[["rule_id", "title", "severity", "status", "checked"]]
+
+
+def catalogue_frame(con, doc_id: str) -> pd.DataFrame:
+    """The catalogue, in the (connection, doc_id) shape the pages call every core function with."""
+    return catalogue()

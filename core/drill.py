@@ -1,0 +1,95 @@
+"""Drill-down state, parsed from and written to URL query parameters: a pure function, testable without UI.
+
+Link format (all parameters optional):
+    ?doc=<doc_id>&scope=all|gpb&code=<3|5|7-digit function code>&project=<project_id>
+    &view=function|economic&econ=<economic class code>
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import Mapping
+
+SCOPES = ("all", "gpb")
+VIEWS = ("function", "economic")
+_CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
+_PROJECT = re.compile(r"^P\d{1,4}$")
+_DOC = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
+_ECON = re.compile(r"^\d{3}$")
+
+
+@dataclass(frozen=True)
+class DrillState:
+    """Where the reader is: document, fund scope, the function code drilled to, the project open, the view."""
+
+    doc: str | None = None
+    scope: str = "all"
+    view: str = "function"
+    code: str | None = None
+    project: str | None = None
+    econ: str | None = None
+
+    @property
+    def level(self) -> int:
+        """0 at the 类 overview, 1 inside a 类 (showing 款), 2 inside a 款 (showing 项), 3 inside a 项 (projects)."""
+        return {None: 0, 3: 1, 5: 2, 7: 3}[len(self.code) if self.code else None]
+
+    @property
+    def path(self) -> list[str]:
+        """The codes from 类 down to the current one: `2040605` → ['204', '20406', '2040605']."""
+        if not self.code:
+            return []
+        return [self.code[:n] for n in (3, 5, 7) if n <= len(self.code)]
+
+    def drill(self, code: str) -> "DrillState":
+        return replace(self, code=code, project=None)
+
+    def up_to(self, code: str | None) -> "DrillState":
+        return replace(self, code=code, project=None)
+
+    def open_project(self, project_id: str) -> "DrillState":
+        return replace(self, project=project_id)
+
+
+def _get(params: Mapping, key: str) -> str | None:
+    value = params.get(key)
+    if isinstance(value, (list, tuple)):
+        value = value[-1] if value else None
+    return str(value) if value not in (None, "") else None
+
+
+def parse_drill(params: Mapping) -> DrillState:
+    """A valid DrillState from query parameters; anything malformed is dropped, never trusted."""
+    doc = _get(params, "doc")
+    scope = _get(params, "scope")
+    view = _get(params, "view")
+    code = _get(params, "code")
+    project = _get(params, "project")
+    econ = _get(params, "econ")
+    return DrillState(
+        doc=doc if doc and _DOC.match(doc) else None,
+        scope=scope if scope in SCOPES else "all",
+        view=view if view in VIEWS else "function",
+        code=code if code and _CODE.match(code) else None,
+        project=project if project and _PROJECT.match(project) else None,
+        econ=econ if econ and _ECON.match(econ) else None,
+    )
+
+
+def to_params(state: DrillState) -> dict[str, str]:
+    """The query parameters that reproduce a state; defaults are left out so links stay short."""
+    out = {}
+    if state.doc:
+        out["doc"] = state.doc
+    if state.scope != "all":
+        out["scope"] = state.scope
+    if state.view != "function":
+        out["view"] = state.view
+    if state.code:
+        out["code"] = state.code
+    if state.project:
+        out["project"] = state.project
+    if state.econ:
+        out["econ"] = state.econ
+    return out

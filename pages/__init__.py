@@ -1,0 +1,1 @@
+"""Streamlit pages: presentation only; every figure comes from core/."""

@@ -1,0 +1,46 @@
+"""数据与下载: the nine tables as published, downloads, the glossary, the source text, how to query."""
+
+import streamlit as st
+
+from core.model_info import PUBLIC_VIEWS
+from pages._common import about_data, call, current_doc, download_buttons, safe
+
+doc = current_doc()
+about_data(doc)
+st.title("数据与下载")
+TABLES = {f"T0{i}": name for i, name in enumerate(
+    ["收入支出决算总表", "收入决算表", "支出决算表", "财政拨款收入支出决算总表", "一般公共预算财政拨款支出决算表",
+     "一般公共预算财政拨款基本支出决算表", "一般公共预算财政拨款“三公”经费支出决算表",
+     "政府性基金预算财政拨款收入支出决算表", "国有资本经营预算财政拨款支出决算表"], start=1)}
+code = st.selectbox("选择表格", list(TABLES), format_func=lambda c: f"公开{c[1:]}表 {TABLES[c]}", key="d-table")
+table = call("export.published_frame", doc, code)
+if table.empty:
+    st.info("本表无数据（部门声明本年度没有此类收支）或文件中没有这张表。")
+else:
+    st.dataframe(table, hide_index=True, width="stretch")
+download_buttons(table, f"公开{code[1:]}表", f"dl-{code}")
+
+st.divider()
+st.subheader("名词解释")
+gl = call("figures.glossary", doc)
+for r in gl.itertuples():
+    with st.expander(r.term):
+        st.markdown(safe(r.definition))
+
+st.divider()
+st.subheader("原始文件")
+info = call("figures.document_info", doc)
+st.caption(safe(f"{info['source_file']} · SHA-256 {info['source_sha256'][:16]}… · 单位构成见下表"))
+st.dataframe(info["units"], hide_index=True, width="stretch",
+             column_config={"name": "单位名称", "unit_type": "单位性质", "staff": "在职人数"})
+with st.expander("查看原文全文"):
+    st.text(call("export.source_text", doc))
+
+st.divider()
+st.subheader("用 SQL 查询（分析人员）")
+st.markdown("数据库是一个 DuckDB 文件（默认 `data/juesuan.duckdb`），只读打开即可查询下列视图：")
+st.dataframe([{"视图": v, "内容": d} for v, d in PUBLIC_VIEWS.items()], hide_index=True, width="stretch")
+st.code(f"""import duckdb
+con = duckdb.connect("data/juesuan.duckdb", read_only=True)
+con.execute("SELECT code, name, total, basic, project FROM gpb_expenditure_by_function "
+            "WHERE doc_id = ? AND level = 3", ["{doc}"]).fetchall()""", language="python")

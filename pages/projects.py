@@ -1,0 +1,79 @@
+"""项目绩效: every evaluated project with filters; select one for its indicators, scores and problems."""
+
+from dataclasses import replace
+
+import streamlit as st
+
+from pages._common import (GLOSSARY_HELP, about_data, call, current_doc, display, download_buttons, money, percent,
+                           set_state, state)
+from pages._project import render_project
+
+doc = current_doc()
+about_data(doc)
+s = state()
+st.title("项目绩效")
+ps = call("figures.project_summary", doc)
+c = st.columns(4)
+c[0].metric("自评项目", f"{ps.count} 个", help=GLOSSARY_HELP["绩效自评"])
+c[1].metric("预算 / 执行（万元）", f"{money(ps.budget)} / {money(ps.executed)}")
+c[2].metric("总体执行率", percent(ps.execution_rate), help=GLOSSARY_HELP["执行率"])
+c[3].metric("执行率低于 60% 的项目", f"{ps.low_execution} 个")
+
+df = call("figures.projects", doc)
+with st.container(border=True):
+    f1, f2 = st.columns(2)
+    grades = f1.multiselect("等级", ["优", "良", "中", "差"], key="f-grade", placeholder="全部等级")
+    codes = sorted({c for c in df["code"] if c})
+    options = [""] + sorted({c[:3] for c in codes} | {c[:5] for c in codes} | set(codes))
+    names = {}
+    for code in options[1:]:
+        node = call("figures.function_node", doc, code, "gpb")
+        names[code] = f"{code} {node['name']}" if node else code
+    category = f2.selectbox("科目（类 / 款 / 项）", options, format_func=lambda c: names.get(c, "全部科目"), key="f-code")
+    f3, f4 = st.columns(2)
+    rate = f3.slider("执行率范围（%）", 0, 100, (0, 100), key="f-rate")
+    keyword = f4.text_input("关键词（项目名称、成效、指标、问题）", key="f-kw")
+ids = call("figures.search_projects", doc, keyword) if keyword.strip() else None
+rate_max = None if rate[1] == 100 else rate[1]
+filtered = call("figures.select_projects_cached", doc, tuple(grades), category or None, rate[0] or None, rate_max,
+                tuple(ids) if ids is not None else None)
+st.caption(f"显示 {len(filtered)} / {len(df)} 个项目。选择一行查看详情。")
+shown = display(filtered[["project_id", "name", "code", "budget", "executed", "execution_rate", "score", "grade",
+                          "standard_grade"]], ["budget", "executed", "score"], ["execution_rate"])
+event = st.dataframe(
+    shown, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="project-table",
+    column_config={
+        "project_id": "编号", "name": "项目", "code": "科目",
+        "budget": st.column_config.NumberColumn("全年预算（万元）", format="%,.2f"),
+        "executed": st.column_config.NumberColumn("执行数（万元）", format="%,.2f"),
+        "execution_rate": st.column_config.ProgressColumn("执行率", format="%.1f%%", min_value=0, max_value=100),
+        "score": st.column_config.NumberColumn("自评得分", format="%.2f"), "grade": "等级",
+        "standard_grade": st.column_config.TextColumn("标准方法等级", help="按 分值 × min(执行率,100%) 重算预算执行率得分后的等级"),
+    })
+download_buttons(filtered, "项目绩效", "dl-projects")
+rows = (event or {}).get("selection", {}).get("rows") or []
+if rows:
+    picked = str(filtered.iloc[rows[0]]["project_id"])
+    if picked != s.project:
+        set_state(replace(s, doc=doc, project=picked, code=None))
+        st.rerun()
+if s.project:
+    st.divider()
+    render_project(doc, s.project)
+
+st.divider()
+st.subheader("等级分布与得分—执行率", help="执行率低却拿满分的项目值得关注。")
+dist = call("figures.grade_distribution", doc)
+st.dataframe(dist, hide_index=True, width="stretch",
+             column_config={"grade": "等级", "reported": "表中等级", "recomputed": "按总分重算", "standard": "按标准执行率得分"})
+import altair as alt
+
+from pages._common import GRADE_COLORS
+
+scatter = display(df[["name", "execution_rate", "score", "grade"]], [], ["execution_rate", "score"])
+chart = alt.Chart(scatter).mark_circle(size=90).encode(
+    x=alt.X("execution_rate:Q", title="执行率（%）"), y=alt.Y("score:Q", title="自评得分", scale=alt.Scale(zero=False)),
+    color=alt.Color("grade:N", title="等级", scale=alt.Scale(domain=list(GRADE_COLORS), range=list(GRADE_COLORS.values()))),
+    tooltip=[alt.Tooltip("name:N", title="项目"), alt.Tooltip("execution_rate:Q", title="执行率", format=".1f"),
+             alt.Tooltip("score:Q", title="得分")])
+st.altair_chart(chart, width="stretch")
