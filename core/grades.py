@@ -25,11 +25,12 @@ def grade_for(score: Decimal | None) -> str | None:
     return "差"
 
 
-def execution_rate(executed: Decimal | None, budget: Decimal | None) -> Decimal | None:
-    """执行率 in percent, recomputed as 全年执行数 / 全年预算数 × 100, to two decimals; None without a budget."""
+def execution_rate(executed: Decimal | None, budget: Decimal | None, exact: bool = False) -> Decimal | None:
+    """执行率 in percent = 全年执行数 / 全年预算数 × 100, to two decimals (unrounded with exact=True)."""
     if executed is None or budget is None or budget == 0:
         return None
-    return (executed * 100 / budget).quantize(CENT, ROUND_HALF_UP)
+    rate = executed * 100 / budget
+    return rate if exact else rate.quantize(CENT, ROUND_HALF_UP)
 
 
 def standard_execution_score(weight: Decimal | None, rate: Decimal | None) -> Decimal | None:

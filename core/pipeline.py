@@ -29,7 +29,7 @@ def project_extras(doc: Document) -> dict[str, tuple]:
     extras = {}
     for p in doc.projects:
         total = next((f for f in p.funds if f.fund_row == "年度资金总额"), None)
-        rate = execution_rate(total.executed, total.budget) if total else None
+        rate = execution_rate(total.executed, total.budget, exact=True) if total else None
         std_exec = standard_execution_score(total.weight, rate) if total else None
         indicator_sum = sum((i.score for i in p.indicators if i.score is not None), start=0)
         std_score = indicator_sum + std_exec if std_exec is not None else None

@@ -750,7 +750,7 @@ def _p_standard(ctx, out):
         if f is None or f["score"] is None:
             continue
         rate = execution_rate(f["executed"], f["budget"])
-        standard = standard_execution_score(f["weight"], rate)
+        standard = standard_execution_score(f["weight"], execution_rate(f["executed"], f["budget"], exact=True))
         if standard is None:
             continue
         out.checked += 1
