@@ -11,10 +11,10 @@ TEXT_NAMES = {"overview": "项目概况", "outcomes": "主要成效", "goal": "�
 def render_project(doc: str, project_id: str) -> None:
     d = call("figures.project_detail", doc, project_id)
     if not d:
-        st.warning(f"找不到项目 {project_id}。")
+        st.warning(safe(f"找不到项目 {project_id}。"))
         return
     p = d["project"]
-    st.subheader(p["name"], anchor=False)
+    st.subheader(safe(p["name"]), anchor=False)
     st.caption(safe(f"编号 {p['project_id']} · 科目 {p['code'] or '未确定'} {p['code_name'] or ''}"))
     c = st.columns(4)
     c[0].metric("全年预算（万元）", money(p["budget"]))

@@ -24,7 +24,7 @@ st.divider()
 st.subheader("名词解释")
 gl = call("figures.glossary", doc)
 for r in gl.itertuples():
-    with st.expander(r.term):
+    with st.expander(safe(r.term)):
         st.markdown(safe(r.definition))
 
 st.divider()

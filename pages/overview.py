@@ -9,7 +9,7 @@ from pages._common import (GLOSSARY_HELP, PALETTE, about_data, call, current_doc
 doc = current_doc()
 about_data(doc)
 info = documents().set_index("doc_id").loc[doc]
-st.title(f"{info['department']} {int(info['fiscal_year'])} 年度部门{info['kind']}")
+st.title(safe(f"{info['department']} {int(info['fiscal_year'])} 年度部门{info['kind']}"))
 st.caption("金额单位：万元。每个数字都来自部门公开的决算文件，可在“数据与下载”页找到原表。")
 
 s = call("figures.summary", doc)

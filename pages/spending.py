@@ -71,7 +71,7 @@ def table_pick(df, key: str, columns: dict, money_cols=(), pct_cols=()):
 
 def breadcrumb(s: DrillState, names: dict[str, str]):
     """全部 › 类 › 款 › 项 › 项目: each step leads back up."""
-    crumbs = [("全部类别", None)] + [(f"{c} {names.get(c, '')}", c) for c in s.path]
+    crumbs = [("全部类别", None)] + [(safe(f"{c} {names.get(c, '')}"), c) for c in s.path]
     with st.container(horizontal=True, gap="small"):
         for n, (label, code) in enumerate(crumbs):
             current = code == s.code and not s.project
@@ -104,7 +104,7 @@ if s.view == "function":
         m1.metric("合计（万元）", money(head_total))
         m2.metric("基本支出", money(head_basic), help=GLOSSARY_HELP["基本支出"])
         m3.metric("项目支出", money(head_project), help=GLOSSARY_HELP["项目支出"])
-        st.subheader(f"按{level_name}分" + (f"：{names.get(parent, '')}" if parent else ""),
+        st.subheader(f"按{level_name}分" + (safe(f"：{names.get(parent, '')}") if parent else ""),
                      help="点击柱子或表格中的一行，往下一层看。")
         if children.empty:
             st.info("这一层没有下级科目。")
@@ -126,7 +126,7 @@ if s.view == "function":
         m1.metric("该项合计（万元）", money(node.get("total")))
         m2.metric("基本支出", money(node.get("basic")), help=GLOSSARY_HELP["基本支出"])
         m3.metric("项目支出", money(node.get("project")), help=GLOSSARY_HELP["项目支出"])
-        st.subheader(f"{s.code} {names.get(s.code, '')} 背后的项目",
+        st.subheader(safe(f"{s.code} {names.get(s.code, '')} 背后的项目"),
                      help="项目与科目的对应关系由 data/mappings 中经人工确认的映射给出；金额为项目的全年执行数。")
         if s.scope == "all":
             st.caption("项目执行数属于一般公共预算财政拨款；与之对照的是公开05表的项目支出。")

@@ -1,0 +1,182 @@
+"""Every page under Streamlit's AppTest: no exception, key figures present, query params drive the drill-down,
+filters narrow the tables, document text is never rendered as markup, the database can be replaced."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from core.pipeline import ingest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+PAGES = ["pages/overview.py", "pages/spending.py", "pages/projects.py", "pages/three_public.py", "pages/audit.py",
+         "pages/data.py"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.fixture()
+def app_db(tmp_path, seed_db, monkeypatch):
+    path = tmp_path / "app.duckdb"
+    shutil.copy(seed_db, path)
+    monkeypatch.setenv("JUESUAN_DB", str(path))
+    return path
+
+
+def open_page(page, params=None):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.run()
+    if page != PAGES[0]:
+        at.switch_page(page)
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(at):
+    parts = [m.value for m in at.markdown] + [m.value for m in at.caption] + [t.value for t in at.title]
+    parts += [s.value for s in at.subheader] + [m.label + " " + m.value for m in at.metric]
+    return "\n".join(parts)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs(page, app_db):
+    at = open_page(page)
+    assert at.sidebar.selectbox[0].value == "2022-final-1c256323b7"
+
+
+def test_overview_headlines(app_db):
+    at = open_page(PAGES[0])
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["收入合计"] == "4,180.76"
+    assert metrics["支出合计"] == "4,074.57"
+    assert metrics["财政拨款收入"] == "3,866.92"
+    assert (metrics["基本支出"], metrics["项目支出"]) == ("1,564.57", "2,510.00")
+    assert metrics["三公经费"] == "0.00"
+    assert metrics["绩效自评项目"] == "24 个"
+    assert metrics["审核发现：错误"] == "0 条"
+    assert all(m.help for m in at.metric)  # every headline explains its term
+
+
+def test_drill_down_by_query_params(app_db):
+    at = open_page(PAGES[1], {"code": "204"})
+    assert {m.label: m.value for m in at.metric}["合计（万元）"] == "3,391.24"
+    at = open_page(PAGES[1], {"code": "20406", "scope": "gpb"})
+    assert "按项分" in texts(at)
+    at = open_page(PAGES[1], {"code": "2040607"})
+    table = at.dataframe[-1].value
+    assert list(table["project_id"]) == ["P01", "P02", "P24", ""]
+    assert table["name"].iloc[-1] == "（未被绩效自评项目解释的部分）"
+    at = open_page(PAGES[1], {"code": "2040607", "project": "P02"})
+    assert "法律援助工作经费" in texts(at)
+
+
+def test_clicking_a_table_row_drills(app_db):
+    at = open_page(PAGES[1], {"code": "204"})
+    key = next(k for k in ("table-all-204",) if k in at.session_state)
+    at.session_state[key] = {"selection": {"rows": [1], "columns": []}}
+    at.run()
+    assert at.query_params["code"] == ["20406"] or at.query_params["code"] == "20406"
+
+
+def test_economic_view(app_db):
+    at = open_page(PAGES[1], {"view": "economic"})
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["人员经费"], metrics["公用经费"]) == ("1,513.41", "41.90")
+    at = open_page(PAGES[1], {"view": "economic", "econ": "302"})
+    assert "302" in texts(at)
+
+
+def test_project_filters_narrow(app_db):
+    at = open_page(PAGES[2])
+    assert len(at.dataframe[0].value) == 24
+    at.multiselect(key="f-grade").set_value(["良"]).run()
+    assert len(at.dataframe[0].value) == 1
+    at.multiselect(key="f-grade").set_value([]).run()
+    at.text_input(key="f-kw").set_value("法律").run()
+    names = list(at.dataframe[0].value["name"])
+    assert "法律援助工作经费" in names and len(names) < 24
+    at.text_input(key="f-kw").set_value("").run()
+    at.selectbox(key="f-code").set_value("2040607").run()
+    assert sorted(at.dataframe[0].value["project_id"]) == ["P01", "P02", "P24"]
+    at.selectbox(key="f-code").set_value("").run()
+    at.slider(key="f-rate").set_value((0, 50)).run()
+    assert len(at.dataframe[0].value) == 7
+
+
+def test_project_detail_from_url(app_db):
+    at = open_page(PAGES[2], {"project": "P13"})
+    body = texts(at)
+    assert "公共视频“天网”工程后期维护项目（含设备购买）" in body
+    assert "执行率 12.2%，低于 60%" in "\n".join(w.value for w in at.warning)
+
+
+def test_audit_page_filters(app_db):
+    at = open_page(PAGES[4])
+    assert {m.label: m.value for m in at.metric} == {"错误": "0", "警示": "18", "尾数提示": "18"}
+    total = len(at.dataframe[0].value)
+    at.multiselect(key="a-sev").set_value(["warning"]).run()
+    assert len(at.dataframe[0].value) == 18 < total
+    at.multiselect(key="a-rule").set_value(["P-IMPLAUSIBLE"]).run()
+    assert len(at.dataframe[0].value) == 2
+
+
+def test_data_page_tables(app_db):
+    at = open_page(PAGES[5])
+    assert "4180.76" in at.dataframe[0].value.to_csv()
+    at.selectbox(key="d-table").set_value("T06").run()
+    assert "1513.41" in at.dataframe[0].value.to_csv()
+    assert len(at.expander) >= 13  # the glossary terms
+
+
+def test_document_text_is_never_markup(tmp_path, variant, monkeypatch):
+    path = variant(("专项名称\t\t\t一篮子项目经费", "专项名称\t\t\t<script>alert(1)</script>**粗体**"))
+    db = tmp_path / "xss.duckdb"
+    assert ingest([path], db).loaded
+    monkeypatch.setenv("JUESUAN_DB", str(db))
+    at = open_page(PAGES[2], {"project": "P01"})
+    heading = at.subheader[0].value
+    assert heading == r"\<script\>alert\(1\)\</script\>\*\*粗体\*\*"
+
+
+def test_survives_database_replacement(app_db, tmp_path, variant):
+    at = open_page(PAGES[0])
+    assert {m.label: m.value for m in at.metric}["收入合计"] == "4,180.76"
+    changed = variant(("本年收入合计\t4180.76", "本年收入合计\t4180.77"))
+    staging = tmp_path / "staging.duckdb"
+    shutil.copy(app_db, staging)
+    assert ingest([changed], staging).loaded
+    os.replace(staging, app_db)  # what an ingest does while the app serves
+    at.run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["收入合计"] == "4,180.77"
+
+
+def test_corrupt_database_message(tmp_path, monkeypatch):
+    bad = tmp_path / "corrupt.duckdb"
+    bad.write_bytes(b"this is not a database" * 100)
+    monkeypatch.setenv("JUESUAN_DB", str(bad))
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    assert "数据库无法打开" in at.error[0].value
+
+
+def test_missing_database_is_built(tmp_path, monkeypatch):
+    db = tmp_path / "new" / "juesuan.duckdb"
+    monkeypatch.setenv("JUESUAN_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert db.exists()
+    assert {m.label: m.value for m in at.metric}["收入合计"] == "4,180.76"
