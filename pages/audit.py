@@ -36,7 +36,7 @@ download_buttons(shown, "审核发现", "dl-findings")
 st.divider()
 st.subheader("规则覆盖", help="通过：没有错误和警示；未通过：至少一条错误或警示；无法判断：文件缺少所需数据（不算通过）；不适用：文件没有这一部分。")
 cov = call("audit.coverage", doc)
-STATUS = {"passed": "✅ 通过", "failed": "❌ 未通过", "not_determinable": "❔ 无法判断", "not_applicable": "— 不适用"}
+STATUS = {"passed": "通过", "failed": "未通过", "not_determinable": "无法判断（缺数据）", "not_applicable": "不适用"}
 cov = cov.assign(status=cov["status"].map(STATUS))
 st.dataframe(cov, hide_index=True, width="stretch",
              column_config={"rule_id": "规则", "title": "规则名称", "severity": "级别", "status": "结果", "checked": "核对次数"})
