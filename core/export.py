@@ -58,5 +58,5 @@ def published_frame(con, doc_id: str, table_code: str) -> pd.DataFrame:
 
 def source_text(con, doc_id: str) -> str:
     """The stored text of the source document, exactly as ingested."""
-    row = con.execute("SELECT source_text FROM t_document WHERE doc_id = ?", [doc_id]).fetchone()
+    row = con.execute("SELECT text FROM source_texts WHERE doc_id = ?", [doc_id]).fetchone()
     return row[0] if row else ""

@@ -26,4 +26,15 @@ PUBLIC_VIEWS = {
     "function_project_coverage": "每个项级科目的项目支出、被自评项目解释的部分与余额",
     "audit_findings": "审核发现及证据",
     "audit_coverage": "每条规则的核对结果",
+    "source_texts": "入库时的原文全文",
 }
+
+
+def query_example(doc_id: str) -> str:
+    """A Python snippet an analyst can paste to query the views of one document."""
+    return (
+        "import duckdb\n"
+        'con = duckdb.connect("data/juesuan.duckdb", read_only=True)\n'
+        'con.execute("SELECT code, name, total, basic, project FROM gpb_expenditure_by_function "\n'
+        f'            "WHERE doc_id = ? AND level = 3", ["{doc_id}"]).fetchall()\n'
+    )

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from core.model_info import PUBLIC_VIEWS
+from core.model_info import PUBLIC_VIEWS, query_example
 from pages._common import about_data, call, current_doc, download_buttons, safe
 
 doc = current_doc()
@@ -40,7 +40,4 @@ st.divider()
 st.subheader("用 SQL 查询（分析人员）")
 st.markdown("数据库是一个 DuckDB 文件（默认 `data/juesuan.duckdb`），只读打开即可查询下列视图：")
 st.dataframe([{"视图": v, "内容": d} for v, d in PUBLIC_VIEWS.items()], hide_index=True, width="stretch")
-st.code(f"""import duckdb
-con = duckdb.connect("data/juesuan.duckdb", read_only=True)
-con.execute("SELECT code, name, total, basic, project FROM gpb_expenditure_by_function "
-            "WHERE doc_id = ? AND level = 3", ["{doc}"]).fetchall()""", language="python")
+st.code(query_example(doc), language="python")

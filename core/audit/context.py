@@ -81,10 +81,10 @@ class Context:
 
 
 def load_context(con, doc_id: str) -> Context:
-    """Read the document from the public views, plus its stored source text for document-level rules."""
+    """Read the document from the public views (never the internal tables)."""
     doc = con.execute(
-        "SELECT d.fiscal_year, d.department, t.source_text, d.parts_found FROM documents d "
-        "JOIN t_document t USING (doc_id) WHERE doc_id = ?", [doc_id]
+        "SELECT d.fiscal_year, d.department, t.text, d.parts_found FROM documents d "
+        "JOIN source_texts t USING (doc_id) WHERE doc_id = ?", [doc_id]
     ).fetchone()
     items = [Item(*r) for r in con.execute(
         "SELECT table_code, row_no, side, row_label, code, column_label, col_no, amount, source_ref "

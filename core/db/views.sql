@@ -159,3 +159,6 @@ FROM t_audit_finding ORDER BY doc_id, seq;
 
 CREATE OR REPLACE VIEW audit_coverage AS
 SELECT doc_id, rule_id, status, checked FROM t_audit_coverage ORDER BY doc_id, rule_id;
+
+CREATE OR REPLACE VIEW source_texts AS
+SELECT doc_id, source_text AS text FROM t_document;
