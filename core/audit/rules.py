@@ -321,24 +321,22 @@ def _t07(ctx, out):
 
 # ---------------------------------------------------------------- across tables
 
-@rule("X-T01-T02", "总表收入合计等于收入决算表合计", "T01 本年收入合计 = T02 合计（本年收入合计）", "两张表列示同一笔收入。")
-def _x0102(ctx, out):
-    _need(ctx, "T01", "T02")
-    a = ctx.find("T01", "本年收入合计", "收入")
-    b = ctx.total_row("T02").get("本年收入合计")
-    if b is None:
-        raise Missing("T02 合计")
-    out.equal("T01", "本年收入合计", a.amount, b.amount, "T02:合计", a.ref)
+def _t01_total_vs(table: str, label: str, side: str):
+    """T01's 本年收入合计 / 本年支出合计 against the 合计 row of the table that details it."""
+    def check(ctx, out):
+        _need(ctx, "T01", table)
+        a = ctx.find("T01", label, side)
+        b = ctx.total_row(table).get(label)
+        if b is None:
+            raise Missing(f"{table} 合计")
+        out.equal("T01", label, a.amount, b.amount, f"{table}:合计", a.ref)
+    return check
 
 
-@rule("X-T01-T03", "总表支出合计等于支出决算表合计", "T01 本年支出合计 = T03 合计（本年支出合计）", "两张表列示同一笔支出。")
-def _x0103(ctx, out):
-    _need(ctx, "T01", "T03")
-    a = ctx.find("T01", "本年支出合计", "支出")
-    b = ctx.total_row("T03").get("本年支出合计")
-    if b is None:
-        raise Missing("T03 合计")
-    out.equal("T01", "本年支出合计", a.amount, b.amount, "T03:合计", a.ref)
+rule("X-T01-T02", "总表收入合计等于收入决算表合计", "T01 本年收入合计 = T02 合计（本年收入合计）",
+     "两张表列示同一笔收入。")(_t01_total_vs("T02", "本年收入合计", "收入"))
+rule("X-T01-T03", "总表支出合计等于支出决算表合计", "T01 本年支出合计 = T03 合计（本年支出合计）",
+     "两张表列示同一笔支出。")(_t01_total_vs("T03", "本年支出合计", "支出"))
 
 
 @rule("X-T01-T03-CLASSES", "总表各类支出等于支出决算表各类合计", "T01 各功能分类（类）支出 = T03 对应类的本年支出合计",
