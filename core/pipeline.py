@@ -12,7 +12,7 @@ from core.ingest.errors import InputError, Problem
 from core.ingest.model import Document
 from core.mapping import load_mappings
 
-SUPPORTED = (".txt",)
+SUPPORTED = (".txt", ".pdf")
 
 
 @dataclass
@@ -40,7 +40,13 @@ def project_extras(doc: Document) -> dict[str, tuple]:
 
 
 def read_any(path: Path, allow_incomplete: bool) -> Document:
-    """Dispatch on the file's format."""
+    """Dispatch on the file's format: a PDF by its magic bytes, anything else as a text extraction."""
+    with open(path, "rb") as fh:
+        magic = fh.read(5)
+    if magic == b"%PDF-":
+        from core.ingest.pdf_report import read_pdf_document
+
+        return read_pdf_document(path, allow_incomplete=allow_incomplete)
     return read_document(path, allow_incomplete=allow_incomplete)
 
 

@@ -26,7 +26,8 @@ class Item:
 
     @property
     def key(self) -> str:
-        return strip_ordinal(self.label)
+        """The label without its printed number or a trailing note in brackets (`…结余（含专用结余）`)."""
+        return re.sub(r"[(（][^()（）]*[)）]$", "", strip_ordinal(self.label))
 
 
 class Missing(Exception):
@@ -58,7 +59,7 @@ class Context:
 
     def find(self, table: str, label: str, side: str | None = None, column: str | None = None) -> Item:
         """The item whose label (without its printed number) is `label`; Missing when absent."""
-        want = fold(label)
+        want = re.sub(r"[(（][^()（）]*[)）]$", "", fold(label))
         for i in self.rows(table, side):
             if i.key == want and (column is None or fold(i.column) == fold(column)):
                 return i

@@ -167,7 +167,7 @@ def _glossary(lay: TextLayout) -> list[tuple[str, str, str]]:
     for p in paragraphs(lay.parts.get("四", [])):
         m = re.match(r"^[一二三四五六七八九十]+、(.+?)[：:](.+)$", p.text.strip(), re.S)
         if m:
-            out.append((m.group(1).strip(), m.group(2).strip(), f"line:{p.first_line}"))
+            out.append((m.group(1).strip(), m.group(2).strip(), p.first_ref))
     return out
 
 

@@ -221,7 +221,7 @@ def _sentence_figures(section: str, sentence: str, offset: int, para: Paragraph)
                 label=label.strip() or subject,
                 value=value,
                 unit=m.group(2).replace("台(套)", "台（套）"),
-                source_ref=f"line:{para.line_at(offset + pos)}",
+                source_ref=para.ref_at(offset + pos),
                 key=key,
                 phrase=sentence,
             )
@@ -246,7 +246,7 @@ def _yoy_line(m: re.Match, para: Paragraph, offset: int) -> YoyLine:
         change=change,
         change_pct=pct,
         reason=(m.group("reason") or "").strip(),
-        source_ref=f"line:{para.line_at(offset)}",
+        source_ref=para.ref_at(offset),
     )
 
 

@@ -14,22 +14,22 @@ _TERMINAL = ("。", "；", ";", "！", "？", ":", "：")
 
 @dataclass
 class Paragraph:
-    """Text joined across broken lines; `line_at(i)` gives the source line of character i of `folded`."""
+    """Text joined across broken lines; `ref_at(i)` gives where character i of `folded` stands (line:N or page:N)."""
 
     text: str
     folded: str
-    starts: list[tuple[int, int]]  # (offset in folded, line number)
+    starts: list[tuple[int, str]]  # (offset in folded, source_ref of the line)
 
-    def line_at(self, offset: int) -> int:
-        line = self.starts[0][1]
-        for start, no in self.starts:
+    def ref_at(self, offset: int) -> str:
+        ref = self.starts[0][1]
+        for start, line_ref in self.starts:
             if start > offset:
                 break
-            line = no
-        return line
+            ref = line_ref
+        return ref
 
     @property
-    def first_line(self) -> int:
+    def first_ref(self) -> str:
         return self.starts[0][1]
 
 
@@ -44,7 +44,7 @@ def paragraphs(lines) -> list[Paragraph]:
     out: list[Paragraph] = []
     texts: list[str] = []
     folded = ""
-    starts: list[tuple[int, int]] = []
+    starts: list[tuple[int, str]] = []
 
     def flush():
         nonlocal texts, folded, starts
@@ -58,11 +58,11 @@ def paragraphs(lines) -> list[Paragraph]:
             continue
         if is_heading(raw):
             flush()
-            out.append(Paragraph(raw, fold(raw), [(0, ln.no)]))
+            out.append(Paragraph(raw, fold(raw), [(0, ln.ref)]))
             continue
         if texts and (texts[-1].rstrip().endswith(_TERMINAL) or "\t" in raw or _ITEM.match(fold(raw))):
             flush()
-        starts.append((len(folded), ln.no))
+        starts.append((len(folded), ln.ref))
         texts.append(raw)
         folded += fold(raw)
     flush()

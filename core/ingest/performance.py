@@ -287,7 +287,7 @@ def parse_reports(lines: list[Line]) -> list[EvaluationReport]:
             targets_set=int(m.group(3)) if m else None,
             targets_met=int(m.group(4)) if m else None,
             text=text,
-            source_ref=f"line:{block[0].no}",
+            source_ref=block[0].ref,
         )
         level1 = level2 = ""
         for p in paras[1:]:
@@ -309,7 +309,7 @@ def parse_reports(lines: list[Line]) -> list[EvaluationReport]:
                 report.indicators.append(
                     ReportIndicator(level1, level2, im.group("name"), im.group("unit"), im.group("target"),
                                     im.group("actual"), text_number(im.group("w")), text_number(im.group("s")),
-                                    f"line:{p.first_line}")
+                                    p.first_ref)
                 )
         reports.append(report)
     return reports

@@ -90,7 +90,7 @@ def _item(table, row_no, side, label, code, column, col_no, amount, ref) -> Line
 
 
 def _classified(table: RawTable):
-    columns = CLASSIFIED_COLUMNS[table.code]
+    columns = classified_columns(table)
     items: list[LineItem] = []
     rows: list[ClassifiedRow] = []
     problems: list[TableProblem] = []
@@ -211,6 +211,8 @@ def _economic(table: RawTable):
             if amount is None:
                 continue
             side = group_names[g] if g < len(group_names) else group_names[-1]
+            if code:
+                side = economic_category(code)
             if not code:
                 # an empty slot the layout filled with 0.00: kept as printed, but it names no item
                 items.append(_item(table, row_no, side, "", None, "金额", g + 1, amount, row.ref))
@@ -274,3 +276,34 @@ def _listed(table: RawTable):
         if label and three_public_item(label) is None:
             problems.append(TableProblem(row.ref, f"expected a 三公经费 item; found {label!r}"))
     return items, [], problems
+
+
+# Titles as provinces print them; matched after removing spaces, quotes and the printed order number.
+TITLE_PATTERNS = (
+    ("T04", re.compile(r"^财政拨款收入支出决算总表$")),
+    ("T01", re.compile(r"^收入支出决算总.{0,2}表$")),
+    ("T02", re.compile(r"^收入决算表$")),
+    ("T03", re.compile(r"^支出决算表$")),
+    ("T06", re.compile(r"^一般公共预算财政拨款基本支出决算表$")),
+    ("T05", re.compile(r"^一般公共预算财政拨款支出决算表$")),
+    ("T07", re.compile(r"^(一般公共预算)?财政拨款三公经费支出决算表$")),
+    ("T08", re.compile(r"^政府性基金预算财政拨款收入支出决算表$")),
+    ("T09", re.compile(r"^国有资本经营预算财政拨款(收入)?支出决算表$")),
+)
+
+
+def table_code_for_title(line: str) -> str | None:
+    """Which of the nine tables a title line names (公开0N表 codes are not printed everywhere)."""
+    key = re.sub(r"[“”\"'‘’「」]", "", strip_ordinal(line))
+    for code, pattern in TITLE_PATTERNS:
+        if pattern.match(key):
+            return code
+    return None
+
+
+def classified_columns(table: RawTable) -> list[tuple[str, str]]:
+    """The money columns of a classified table; 公开09表 is printed with the 公开08表 layout in some provinces."""
+    header = fold("".join(c for r in table.header for c in r.cells))
+    if table.code == "T09" and "年初结转" in header:
+        return CLASSIFIED_COLUMNS["T08"]
+    return CLASSIFIED_COLUMNS[table.code]

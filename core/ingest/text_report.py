@@ -25,10 +25,12 @@ class Line:
 
     no: int
     text: str
+    page: int | None = None
 
     @property
     def ref(self) -> str:
-        return f"line:{self.no}"
+        """`line:N` in a text file, `page:N` in a PDF."""
+        return f"page:{self.page}" if self.page else f"line:{self.no}"
 
 
 @dataclass
@@ -76,20 +78,24 @@ def layout(text: str, path: str) -> TextLayout:
     """Cut the text into parts and tables by the format's headings, never by line numbers."""
     lines = [Line(i, clean(raw.rstrip())) for i, raw in enumerate(text.split("\n"), start=1)]
     out = TextLayout(lines=lines)
-    starts: list[tuple[int, str]] = []
+    cut_parts(out)
+    _read_tables(out, path)
+    return out
+
+
+def cut_parts(out: TextLayout) -> None:
+    """Parts 一–五 start at their `第X部分` headings; a table-of-contents entry is not a start (the last one is)."""
+    lines = out.lines
+    last: dict[str, int] = {}
     for idx, line in enumerate(lines):
         m = _PART_HEADING.match(fold(line.text))
         if m and not _TOC_LINE.search(line.text):
-            starts.append((idx, m.group(1)))
-    starts.sort()
+            last[m.group(1)] = idx
+    starts = sorted((idx, part) for part, idx in last.items())
     for n, (idx, part) in enumerate(starts):
-        if part in out.parts:
-            continue
         end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
         out.parts[part] = lines[idx + 1 : end]
         out.part_start[part] = lines[idx].no
-    _read_tables(out, path)
-    return out
 
 
 def _read_tables(out: TextLayout, path: str) -> None:

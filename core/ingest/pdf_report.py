@@ -1,0 +1,254 @@
+"""Reader for disclosure PDFs with a text layer: pdfplumber tables by cell, page text for the narrative.
+
+Only the reading lives here. Each table is normalised into the row shapes core.ingest.tables interprets
+for every format (classified: code, name, amounts; two-sided; 公开06表 groups; 公开07表 items).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pdfplumber
+
+from core.ingest.document import build_document
+from core.ingest.errors import InputError, Problem
+from core.ingest.model import RawRow, RawTable, TABLE_TITLES
+from core.ingest.numbers import fold, is_blank, is_number
+from core.ingest.tables import TWO_SIDED, table_code_for_title
+from core.ingest.text_report import Line, TextLayout, cut_parts
+
+# A larger y tolerance keeps narrative numbers on the line of their sentence (measured on the Shanghai PDFs).
+NARRATIVE_Y_TOLERANCE = 6
+MIN_TEXT_CHARS = 50
+ZERO = "0.00"
+_DEPT = re.compile(r"^(.+?)(20\d{2})年度?部门决算")
+
+
+def _cell(c) -> str:
+    """A cell's text with the line breaks of wrapped cells removed."""
+    return "" if c is None else re.sub(r"\s*\n\s*", "", str(c)).strip()
+
+
+def read_pdf_document(path: str | Path, allow_incomplete: bool = False):
+    """Parse and validate a 决算 PDF; a PDF without a text layer is rejected, never parsed into garbage."""
+    name = str(path)
+    data = Path(path).read_bytes()
+    try:
+        pdf = pdfplumber.open(path)
+    except Exception as exc:  # pdfminer raises several unrelated types for a damaged file
+        raise InputError([Problem(name, 1, f"expected a readable PDF; {type(exc).__name__}: {exc}")]) from exc
+    with pdf:
+        texts = [(page.extract_text(y_tolerance=NARRATIVE_Y_TOLERANCE) or "") for page in pdf.pages]
+        if sum(len(re.sub(r"\s", "", t)) for t in texts) < MIN_TEXT_CHARS:
+            raise InputError([Problem(name, 1, "no text layer; OCR is not supported")])
+        lines: list[Line] = []
+        for page_no, text in enumerate(texts, start=1):
+            for raw in text.split("\n"):
+                lines.append(Line(len(lines) + 1, raw.rstrip(), page=page_no))
+        lay = TextLayout(lines=lines)
+        cut_parts(lay)
+        _read_tables(pdf, texts, lay)
+    full_text = "\n".join(texts)
+    if "决算" not in full_text:
+        raise InputError([Problem(name, 1, "expected a 部门决算 document; found no 决算 title or table")])
+    if not lay.department:
+        for line in lines[:60]:
+            m = _DEPT.match(re.sub(r"^第[一二三四五]部分", "", fold(line.text)))
+            if m:
+                lay.department = m.group(1)
+                break
+    return build_document(lay, full_text, data, name, "pdf", allow_incomplete)
+
+
+def _read_tables(pdf, texts: list[str], lay: TextLayout) -> None:
+    current: RawTable | None = None
+    part_three = next((i for i, t in enumerate(texts) if re.search(r"^第三部分", fold(t), re.M)
+                       and i > 2), len(texts))
+    for index, page in enumerate(pdf.pages):
+        page_no = index + 1
+        page_lines = [l for l in texts[index].split("\n") if l.strip()]
+        if index >= part_three:
+            break
+        has_unit = any(fold(l).startswith("单位") for l in page_lines[:12])
+        # a title counts only on a page that also prints its unit (the table of contents lists titles too)
+        code = next((c for c in (table_code_for_title(l) for l in page_lines[:6]) if c), None) if has_unit else None
+        tables = page.extract_tables()
+        if code and code not in lay.tables:
+            unit = next((re.split("[：:]", fold(l), maxsplit=1)[1] for l in page_lines if fold(l).startswith("单位")), "")
+            title = next(l.strip() for l in page_lines if table_code_for_title(l) == code)
+            current = RawTable(code=code, title=title or TABLE_TITLES[code], unit=unit, ref=f"page:{page_no}")
+            current.notes = [l.strip() for l in page_lines if fold(l).startswith("注")]
+            lay.tables[code] = current
+            fresh = True
+        elif current is None or not tables:
+            continue
+        else:
+            fresh = False
+        for grid in tables:
+            _append(current, grid, f"page:{page_no}", fresh)
+            fresh = False
+
+
+def _append(table: RawTable, grid: list[list], ref: str, fresh: bool) -> None:
+    if table.code == "T07":
+        _three_public(table, grid, ref)
+        return
+    rows = [[_cell(c) for c in r] for r in grid]
+    if table.code in TWO_SIDED:
+        _two_sided(table, rows, ref, fresh)
+    elif table.code == "T06":
+        _economic(table, rows, ref, fresh)
+    else:
+        _classified(table, rows, ref, fresh)
+
+
+def _has_number(cells: list[str]) -> bool:
+    return any(is_number(c) for c in cells)
+
+
+def _two_sided(table: RawTable, rows, ref, fresh) -> None:
+    start = 0
+    if fresh:
+        while start < len(rows) and not _has_number(rows[start]) and not re.match(r"^[一二三四五六七八九十]+、", rows[start][0]):
+            table.header.append(RawRow(rows[start], ref))
+            start += 1
+    right = next((i for i, c in enumerate(table.header[-1].cells) if i > 0 and fold(c).startswith("项目")), 2) \
+        if table.header else 2
+    for cells in rows[start:]:
+        if not any(cells):
+            continue
+        out = list(cells)
+        # a printed label with a blank amount means zero on that side
+        for lo, hi in ((0, right), (right, len(out))):
+            if lo < len(out) and out[lo]:
+                for i in range(lo + 1, hi):
+                    if is_blank(out[i]):
+                        out[i] = ZERO
+        table.rows.append(RawRow(out, ref))
+
+
+def _code_columns(header_rows: list[list[str]]) -> tuple[int, int, int] | None:
+    for cells in header_rows:
+        folded = [fold(c) for c in cells]
+        if "类" in folded and "款" in folded:
+            lei = folded.index("类")
+            kuan = folded.index("款")
+            xiang = folded.index("项") if "项" in folded else kuan
+            return lei, kuan, xiang
+    return None
+
+
+def _classified(table: RawTable, rows, ref, fresh) -> None:
+    start = 0
+    if fresh:
+        while start < len(rows) and not _has_number(rows[start]) and not re.match(r"^\d{3}", fold(rows[start][0])):
+            table.header.append(RawRow(rows[start], ref))
+            start += 1
+    cols = _code_columns([r.cells for r in table.header]) or (0, 1, 2)
+    lei, kuan, xiang = cols
+    name_col = xiang + 1
+    for cells in rows[start:]:
+        cells = cells + [""] * (name_col + 1 - len(cells))
+        head = [fold(c) for c in cells[: name_col + 1]]
+        values = cells[name_col + 1 :]
+        if not any(cells):
+            continue
+        if "合计" in head:
+            code, name = "", "合计"
+        else:
+            code = "".join(fold(cells[i]) for i in dict.fromkeys((lei, kuan, xiang)))
+            name = cells[name_col]
+            if not code and not name and not _has_number(values):
+                continue
+        if _has_number(values):
+            values = [ZERO if is_blank(v) else v for v in values]
+        elif code or name != "合计":
+            values = [v for v in values]
+        out = ["合计" if name == "合计" else code, "" if name == "合计" else name, *values]
+        if not _has_number(values) and name == "合计":
+            continue  # a declared-empty table prints a blank 合计 row: nothing is given
+        table.rows.append(RawRow(out, ref))
+
+
+def _economic(table: RawTable, rows, ref, fresh) -> None:
+    """公开06表 as groups of (类, 款, 科目名称, 决算数) → (code, name, amount) groups."""
+    start = 0
+    if fresh:
+        while start < len(rows) and not _has_number(rows[start]) and not re.match(r"^\d{3}", fold(rows[start][0])):
+            table.header.append(RawRow(rows[start], ref))
+            start += 1
+    groups: list[tuple[int, int, int, int]] = []
+    for r in table.header:
+        folded = [fold(c) for c in r.cells]
+        starts = [i for i, c in enumerate(folded) if c == "类"]
+        if starts:
+            groups = [(g, g + 1, g + 2, g + 3) for g in starts]
+    if not groups:
+        groups = [(0, 0, 1, 2)]
+    for cells in rows[start:]:
+        if not any(cells):
+            continue
+        if any(fold(c).endswith("合计") for c in cells):
+            table.rows.append(RawRow(list(cells), ref))
+            continue
+        out: list[str] = []
+        for lei, kuan, name, amount in groups:
+            padded = cells + [""] * (amount + 1 - len(cells))
+            code = fold(padded[lei]) + (fold(padded[kuan]) if kuan != lei else "")
+            value = padded[amount]
+            if code and is_blank(value):
+                value = ZERO
+            out += [code, padded[name], value]
+        table.rows.append(RawRow(out, ref))
+
+
+def _three_public(table: RawTable, grid, ref) -> None:
+    """A 预算数/决算数 matrix (one column pair per item) turned into one row per item.
+
+    Header cells merged with their left neighbour come back as None; a label spans to the right only within
+    the span of the label above it, and 小计 stands for the item above it.
+    """
+    kinds_row = next((i for i, r in enumerate(grid) if sum(fold(_cell(c)) in ("预算数", "决算数") for c in r) >= 2),
+                     None)
+    if kinds_row is None:
+        rows = [[_cell(c) for c in r] for r in grid]
+        if not table.header and rows:
+            table.header.append(RawRow(rows[0], ref))
+            rows = rows[1:]
+        table.rows.extend(RawRow(r, ref) for r in rows if any(r))
+        return
+    width = len(grid[kinds_row])
+    spans = [""] * width
+    for hr in grid[:kinds_row]:
+        cells = list(hr) + [None] * (width - len(hr))
+        if any("三公" in fold(_cell(c)) for c in cells):
+            continue
+        new = list(spans)
+        last, last_parent = None, None
+        for col, c in enumerate(cells):
+            text = fold(_cell(c))
+            if text:
+                last, last_parent = (spans[col] if text == "小计" else text), spans[col]
+            elif c is None and last is not None and spans[col] == last_parent:
+                pass
+            else:
+                last = None
+            if last:
+                new[col] = last
+        spans = new
+    kinds = [fold(_cell(c)) for c in grid[kinds_row]]
+    values = next((r for r in grid[kinds_row + 1:] if _has_number([_cell(c) for c in r])), [""] * width)
+    items: dict[str, dict[str, str]] = {}
+    for col, kind in enumerate(kinds):
+        item = spans[col] or "合计"
+        items.setdefault(item, {})[kind] = _cell(values[col]) if col < len(values) else ""
+    given = {k: any(not is_blank(v.get(k, "")) for v in items.values()) for k in ("预算数", "决算数")}
+    table.header = [RawRow(["项目", "预算数", "决算数"], ref)]
+    for item, by_kind in items.items():
+        cells = [item]
+        for kind in ("预算数", "决算数"):
+            v = by_kind.get(kind, "")
+            # a column printed with no figure at all is not given; within a given column a blank is zero
+            cells.append(ZERO if given[kind] and is_blank(v) else v)
+        table.rows.append(RawRow(cells, ref))
