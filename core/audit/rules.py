@@ -475,15 +475,16 @@ def _narrative_pairs(ctx: Context):
         pairs.append((key, lambda n=name: ctx.find("T01", n, "收入"), f"T01:{name}"))
     items = _t07_items(ctx) if "T07" in ctx.tables else {}
     for name in THREE_PUBLIC:
-        key = f"three_public:{name}:actual"
-        if key in ctx.narrative:
-            def t07(n=name):
-                cols = items.get(n, {})
-                col = next((c for c in cols if "预算" not in c), None)
-                if col is None:
-                    raise Missing(f"T07:{n}")
-                return cols[col]
-            pairs.append((key, t07, f"T07:{name}"))
+        for measure, is_budget in (("actual", False), ("budget", True)):
+            key = f"three_public:{name}:{measure}"
+            if key in ctx.narrative:
+                def t07(n=name, budget=is_budget):
+                    cols = items.get(n, {})
+                    col = next((c for c in cols if ("预算" in c) == budget), None)
+                    if col is None:
+                        raise Missing(f"T07:{n}")
+                    return cols[col]
+                pairs.append((key, t07, f"T07:{name}{'预算数' if is_budget else '决算数'}"))
     return pairs
 
 
@@ -496,12 +497,16 @@ def _n_tables(ctx, out):
     for key, getter, related in _narrative_pairs(ctx):
         if key not in ctx.narrative:
             continue
+        value, ref = ctx.narrative[key]
         try:
             item = getter()
         except (Missing, KeyError):
+            table = related.split(":", 1)[0]
+            if table in ctx.tables and key.startswith("three_public:"):
+                out.flag("N", key, f"情况说明列示 {key} = {value}，但 {related} 在表中为空白（未列示）", ref,
+                         actual=value, related=related, severity="info")
             continue
         determinable += 1
-        value, ref = ctx.narrative[key]
         out.equal("N", key, value, item.amount, related, ref, f"情况说明“{key}”")
     if "personnel_all" in ctx.narrative and "public_all" in ctx.narrative and "T03" in ctx.tables:
         basic = ctx.total_row("T03").get("基本支出")
@@ -776,8 +781,9 @@ def _d_placeholder(ctx, out):
 
 @rule("D-YEAR", "各部分标注的年度一致", "“第X部分 YYYY 年度…”等标题中的年度 = 文件年度", "年度写错会让读者误读整份文件。")
 def _d_year(ctx, out):
-    years = [(m.group(1), ctx.source_text[: m.start()].count("\n") + 1)
-             for m in re.finditer(r"第[一二三四五]部分\s*(20\d{2})\s*年度", ctx.source_text)]
+    years = [(m.group(1) or m.group(2), ctx.source_text[: m.start()].count("\n") + 1)
+             for m in re.finditer(r"第[一二三四五]部分[^\n]*?(?:(20\d{2})\s*年度|年度[^\n]*\n\s*(20\d{2})\s*\n)",
+                                  ctx.source_text)]
     if not years:
         raise Missing("no dated part headings")
     for year, line in years:

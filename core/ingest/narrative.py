@@ -46,6 +46,27 @@ KEYED: list[tuple[str, str, tuple[str, ...]]] = [
      ("fiscal_income_total", "fiscal_expenditure_total", "fiscal_change", "fiscal_change_pct")),
     ("一般公共预算财政拨款支出决算情况", rf"一般公共预算(?:财政)?拨款支出{N}万元,比上年决算数{UP_DOWN}{N}万元,{PCT}{N}%",
      ("gpb_total", "gpb_change", "gpb_change_pct")),
+    # the Shanghai template's phrasing
+    ("收入支出决算总体情况", rf"收入支出总计{N}万元。?与\d{{4}}年度?相比,收入支出总计{UP_DOWN}{N}万元,{PCT}{N}%",
+     ("total_income_all", "total_change", "total_change_pct")),
+    (r"[)）、]收入决算情况", rf"本年收入合计{N}万元", ("income_total",)),
+    (r"[)）、]收入决算情况", rf"(?P<name>财政拨款收入|其他收入|事业收入|经营收入|上级补助收入|附属单位上缴收入){N}万元,占{N}%",
+     ("income_source:{name}", "income_source_pct:{name}")),
+    (r"[)）、]支出决算情况", rf"本年支出合计{N}万元", ("expenditure_total",)),
+    (r"[)）、]支出决算情况", rf"[;,:]项目支出{N}万元", ("project_total",)),
+    ("财政拨款收入支出决算总体情况", rf"财政拨款收入支出总计{N}万元", ("fiscal_income_total",)),
+    ("一般公共预算财政拨款支出决算情况", rf"^一般公共预算财政拨款支出{N}万元,占本年支出合计的{N}%。?与\d{{4}}年度?相比,"
+     rf"一般公共预算财政拨款支出{UP_DOWN}{N}万元,{PCT}{N}%", ("gpb_total", "gpb_share_pct", "gpb_change", "gpb_change_pct")),
+    ("三公", rf"“三公”经费财政拨款支出年初预算为{N}万元,支出决算为{N}万元,完成预算的{N}%",
+     ("three_public:合计:budget", "three_public:合计:actual", "three_public:合计:completion_pct")),
+    ("三公", rf"(?P<name>因公出国\(境\)费|公务用车购置及运行(?:维护)?费|公务接待费)(?:支出)?决算为{N}万元,完成预算的{N}%",
+     ("three_public:{name}:actual", "three_public:{name}:completion_pct")),
+    ("机关运行经费", rf"机关运行经费支出{N}万元,比\d{{4}}年度?{UP_DOWN}{N}万元,{PCT}{N}%",
+     ("admin_cost", "admin_cost_change", "admin_cost_change_pct")),
+    ("政府采购", rf"政府采购金额(?:\(以合同签订为准\))?为{N}万元,其中:货物采购金额{N}万元、工程采购金额{N}万元、服务采购金额{N}万元",
+     ("procurement_total", "procurement_goods", "procurement_works", "procurement_services")),
+    ("国有资产", rf"单价100万元(?:\(含\))?以上设备(?:\(不含车辆\))?{N}台", ("equipment_over_1m",)),
+    ("绩效", rf"绩效自评的\d{{4}}年度项目{N}个,涉及预算金额{N}万元,平均得分{N}分", ("perf_self_count", "perf_self_funds", "perf_average_score")),
     ("政府性基金预算财政拨款支出决算情况", rf"政府性基金(?:预算)?(?:财政拨款)?支出{N}万元,比上年决算数{UP_DOWN}{N}万元,{PCT}{N}%",
      ("gov_fund_total", "gov_fund_change", "gov_fund_change_pct")),
     ("国有资本经营预算财政拨款支出决算情况", rf"国有资本经营预算(?:财政拨款)?支出{N}万元,比上年决算数{UP_DOWN}{N}万元,{PCT}{N}%",
@@ -98,7 +119,8 @@ KEY_LABELS = {
     "fiscal_expenditure_total": "财政拨款支出总计", "fiscal_change": "财政拨款收支比上年增减",
     "fiscal_change_pct": "财政拨款收支比上年增减率", "gpb_total": "一般公共预算财政拨款支出",
     "gpb_change": "一般公共预算财政拨款支出比上年增减", "gpb_change_pct": "一般公共预算财政拨款支出比上年增减率",
-    "gov_fund_total": "政府性基金预算财政拨款支出", "gov_fund_change": "政府性基金支出比上年增减",
+    "gov_fund_total": "政府性基金预算财政拨款支出", "gpb_share_pct": "一般公共预算财政拨款支出占本年支出比例",
+    "admin_cost_change": "机关运行经费比上年增减", "perf_average_score": "绩效自评平均得分", "gov_fund_change": "政府性基金支出比上年增减",
     "gov_fund_change_pct": "政府性基金支出比上年增减率", "soe_total": "国有资本经营预算财政拨款支出",
     "soe_change": "国有资本经营预算支出比上年增减", "soe_change_pct": "国有资本经营预算支出比上年增减率",
     "gpb_basic_total": "一般公共预算财政拨款基本支出", "gpb_personnel_total": "人员经费",
@@ -116,7 +138,7 @@ KEY_LABELS = {
     "procurement_services_sme_pct": "服务采购中小企业占比", "vehicles_total": "车辆总数",
     "equipment_over_1m": "单位价值100万元以上设备",
 }
-MEASURE_LABELS = {"actual": "决算数", "completion_pct": "完成全年预算比例", "change": "比上年增减",
+MEASURE_LABELS = {"budget": "预算数", "actual": "决算数", "completion_pct": "完成全年预算比例", "change": "比上年增减",
                   "change_pct": "比上年增减率"}
 
 _YOY = re.compile(
@@ -132,8 +154,10 @@ def label_for(key: str) -> str:
     parts = key.split(":")
     if parts[0] == "three_public":
         return f"{parts[1]}{MEASURE_LABELS[parts[2]]}"
-    if parts[0] == "income_item":
+    if parts[0] in ("income_item", "income_source"):
         return parts[1]
+    if parts[0] == "income_source_pct":
+        return f"{parts[1]}占比"
     if parts[0] == "grade_count":
         return f"评价等次为“{parts[1]}”的项目数"
     if parts[0] == "vehicles":
@@ -164,8 +188,14 @@ def parse_narrative(lines) -> tuple[list[NarrativeFigure], list[YoyLine], dict[s
             continue
         section = f"{top}/{sub}" if sub else top
         texts.setdefault(section, []).append(para.text)
+        spanning = _spanning_keys(section, para.folded)
         for sentence, offset in _sentences(para.folded):
-            figures.extend(_sentence_figures(section, sentence, offset, para))
+            found = _sentence_figures(section, sentence, offset, para)
+            for fig, pos in found:
+                key = spanning.get(offset + pos)
+                if key and not fig.key:
+                    fig.key, fig.label = key, label_for(key)
+            figures.extend(fig for fig, _ in found)
         m = _YOY.match(para.folded)
         if m and "一般公共预算" in top:
             line = _yoy_line(m, para, 0)
@@ -191,7 +221,7 @@ def _quoted_spans(sentence: str) -> list[tuple[int, int]]:
 def _sentence_figures(section: str, sentence: str, offset: int, para: Paragraph) -> list[NarrativeFigure]:
     keyed: dict[int, str] = {}
     for needle, pattern, keys in KEYED:
-        if not re.search(needle, section):
+        if not re.search(needle, section) or "。" in pattern:
             continue
         for m in re.finditer(pattern, sentence):
             numeric = [i for i in range(1, (m.re.groups or 0) + 1) if m.re.groupindex.get("name") != i]
@@ -199,7 +229,7 @@ def _sentence_figures(section: str, sentence: str, offset: int, para: Paragraph)
                 if m.start(gi) >= 0:
                     keyed.setdefault(m.start(gi), _expand(key, m))
     quoted = _quoted_spans(sentence)
-    out = []
+    out: list[tuple[NarrativeFigure, int]] = []
     for m in _FIGURE.finditer(sentence):
         pos = m.start(1)
         if pos > 0 and (sentence[pos - 1].isdigit() or sentence[pos - 1] == "."):
@@ -215,7 +245,7 @@ def _sentence_figures(section: str, sentence: str, offset: int, para: Paragraph)
         subject = re.split(r"[,;:，；：]", sentence)[0]
         subject = _FIGURE.sub("", subject)[:24]
         label = label_for(key) if key else (clause if clause and clause != subject else subject) or clause
-        out.append(
+        out.append((
             NarrativeFigure(
                 section=section,
                 label=label.strip() or subject,
@@ -224,9 +254,24 @@ def _sentence_figures(section: str, sentence: str, offset: int, para: Paragraph)
                 source_ref=para.ref_at(offset + pos),
                 key=key,
                 phrase=sentence,
-            )
-        )
+            ),
+            pos,
+        ))
     return out
+
+
+def _spanning_keys(section: str, folded: str) -> dict[int, str]:
+    """Keyed patterns that run across a full stop, matched on the whole paragraph: offset → key."""
+    keyed: dict[int, str] = {}
+    for needle, pattern, keys in KEYED:
+        if "。" not in pattern or not re.search(needle, section):
+            continue
+        for m in re.finditer(pattern, folded):
+            numeric = [i for i in range(1, (m.re.groups or 0) + 1) if m.re.groupindex.get("name") != i]
+            for key, gi in zip(keys, numeric):
+                if m.start(gi) >= 0:
+                    keyed.setdefault(m.start(gi), _expand(key, m))
+    return keyed
 
 
 def _yoy_line(m: re.Match, para: Paragraph, offset: int) -> YoyLine:
