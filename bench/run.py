@@ -20,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 SEED = ROOT / "data" / "raw" / "fj-quanzhou-taishang-shehui-zhili-2022-final.txt"
+PDF = ROOT / "data" / "raw" / "sh-putuo-finance-bureau-2024-final.pdf"
 CHROMIUM = "/usr/bin/chromium"
 RESULTS: list[tuple[str, float, float, str]] = []
 
@@ -70,6 +71,16 @@ def bench_cli(tmp: Path) -> None:
     report("`juesuan ingest` of the seed, whole command (median of 3)", statistics.median(times), 1.5, "s")
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     report("peak memory of `juesuan ingest`", peak_kb / 1024, 300, "MB")
+
+
+def bench_pdf(tmp: Path) -> None:
+    times = []
+    for n in range(3):
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "core", "ingest", str(PDF), "--db", str(tmp / f"pdf-{n}.duckdb")],
+                       check=True, cwd=ROOT, capture_output=True)
+        times.append(time.perf_counter() - t0)
+    report("`juesuan ingest` of the 25-page PDF, whole command (median of 3)", statistics.median(times), 5, "s")
 
 
 def bench_pages(tmp: Path) -> None:
@@ -157,6 +168,7 @@ def main() -> int:
         tmp = Path(d)
         bench_ingest(tmp)
         bench_cli(tmp)
+        bench_pdf(tmp)
         bench_pages(tmp)
         bench_server(tmp)
     missed = [r for r in RESULTS if r[1] >= r[2]]

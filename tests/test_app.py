@@ -179,4 +179,24 @@ def test_missing_database_is_built(tmp_path, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert db.exists()
-    assert {m.label: m.value for m in at.metric}["收入合计"] == "4,180.76"
+    assert len(at.sidebar.selectbox[0].options) == 2  # both documents of data/raw
+    assert {m.label: m.value for m in at.metric}["收入合计"] in ("4,180.76", "2,946.25")
+
+
+@pytest.fixture()
+def two_doc_db(tmp_path, monkeypatch):
+    from tests.test_pdf import AUTHENTIC
+    from tests.conftest import SEED
+
+    db = tmp_path / "two.duckdb"
+    assert len(ingest([SEED, AUTHENTIC], db).loaded) == 2
+    monkeypatch.setenv("JUESUAN_DB", str(db))
+    return db
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_pages_on_a_pdf_document_without_performance_tables(page, two_doc_db):
+    at = open_page(page, {"doc": "2024-final-dae7287c88"})
+    assert at.sidebar.selectbox[0].value == "2024-final-dae7287c88"
+    if page == PAGES[0]:
+        assert {m.label: m.value for m in at.metric}["收入合计"] == "2,946.25"

@@ -53,6 +53,7 @@ class Context:
     indicators: dict[str, list[dict]]
     reports: list[dict]
     report_indicators: dict[str, list[dict]] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)
 
     def rows(self, table: str, side: str | None = None) -> list[Item]:
         return [i for i in self.items if i.table == table and (side is None or i.side == side)]
@@ -136,9 +137,9 @@ def load_context(con, doc_id: str) -> Context:
         "SELECT project_id, name, weight, score, source_ref FROM report_indicators WHERE doc_id = ?", [doc_id]
     ).fetchall():
         report_indicators.setdefault(r[0], []).append(dict(zip(("name", "weight", "score", "ref"), r[1:])))
-    tables = {r[0] for r in con.execute("SELECT table_code FROM published_tables WHERE doc_id = ?", [doc_id]).fetchall()}
-    return Context(doc_id, doc[0], doc[1], doc[2], tables, list(doc[3]), items, classified, narrative, yoy,
-                   projects, funds, indicators, reports, report_indicators)
+    titles = dict(con.execute("SELECT table_code, title FROM published_tables WHERE doc_id = ?", [doc_id]).fetchall())
+    return Context(doc_id, doc[0], doc[1], doc[2], set(titles), list(doc[3]), items, classified, narrative, yoy,
+                   projects, funds, indicators, reports, report_indicators, titles)
 
 
 def number_in(text: str | None) -> Decimal | None:

@@ -772,11 +772,32 @@ def _d_tables(ctx, out):
             out.flag("D", code, f"缺少公开{code[1:]}表", "", related=code)
 
 
-@rule("D-PLACEHOLDER", "部门名称不是模板占位符", "部门名称中不含 XX、××、*** 等占位符", "模板未替换就发布，说明文件不是真实部门的决算。")
+PLACEHOLDER = re.compile(r"XX|ＸＸ|××|xx|\*\*\*|某某")
+
+
+@rule("D-PLACEHOLDER", "部门名称不是模板占位符", "部门名称及文中的单位名称不含 XX、××、*** 等占位符",
+      "模板未替换就发布，说明文件不是真实部门的决算。")
 def _d_placeholder(ctx, out):
     out.checked += 1
-    if re.search(r"XX|ＸＸ|××|xx|\*\*\*|某某", ctx.department or ""):
+    if PLACEHOLDER.search(ctx.department or ""):
         out.flag("D", "部门", f"部门名称“{ctx.department}”含占位符", "", related="documents.department")
+        return
+    for m in re.finditer(r"[\u4e00-\u9fff]{2,}(?:XX|ＸＸ|××)[\u4e00-\u9fff]{0,3}", ctx.source_text):
+        out.checked += 1
+        line = ctx.source_text[: m.start()].count("\n") + 1
+        out.flag("D", "部门", f"文中出现占位的单位名称“{m.group()}”（文件部门为“{ctx.department}”）",
+                 f"text:{line}", related="documents.department")
+
+
+@rule("D-TITLES", "表格标题规范", "每张表的标题与规范名称一致（各地允许的写法之一），没有缺字、乱码或多余符号",
+      "标题错误说明表格可能被改动或排版出错。", severity="warning")
+def _d_titles(ctx, out):
+    from core.ingest.tables import standard_title
+
+    for code, title in ctx.titles.items():
+        out.checked += 1
+        if not standard_title(code, title):
+            out.flag("D", code, f"公开{code[1:]}表标题为“{title}”，不是规范写法", "", related=code)
 
 
 @rule("D-YEAR", "各部分标注的年度一致", "“第X部分 YYYY 年度…”等标题中的年度 = 文件年度", "年度写错会让读者误读整份文件。")

@@ -56,7 +56,7 @@ def build_document(lay: TextLayout, text: str, data: bytes, name: str, fmt: str,
     """Shared by every reader: interpret tables, narrative and attachments; validate; build the Document."""
     problems: list[Problem] = []
     missing = [c for c in TABLE_CODES if c not in lay.tables]
-    where = lay.part_start.get("二", 1)
+    where = _line(lay.part_start.get("二", "line:1"))
     if missing and not allow_incomplete:
         for code in missing:
             problems.append(

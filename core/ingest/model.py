@@ -40,6 +40,7 @@ class RawTable:
     rows: list[RawRow] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     unit_factor: Decimal = Decimal(1)
+    layout: dict = field(default_factory=dict)  # what a reader learned about the columns, for continuation pages
 
 
 @dataclass

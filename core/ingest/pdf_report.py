@@ -115,13 +115,15 @@ def _two_sided(table: RawTable, rows, ref, fresh) -> None:
             start += 1
     right = next((i for i, c in enumerate(table.header[-1].cells) if i > 0 and fold(c).startswith("项目")), 2) \
         if table.header else 2
+    # blank means zero only in a table that prints figures; a table with none gives nothing
+    table_has_figures = any(_has_number(r) for r in rows) or any(_has_number(r.cells) for r in table.rows)
     for cells in rows[start:]:
         if not any(cells):
             continue
         out = list(cells)
         # a printed label with a blank amount means zero on that side
         for lo, hi in ((0, right), (right, len(out))):
-            if lo < len(out) and out[lo]:
+            if lo < len(out) and out[lo] and table_has_figures:
                 for i in range(lo + 1, hi):
                     if is_blank(out[i]):
                         out[i] = ZERO
@@ -130,7 +132,7 @@ def _two_sided(table: RawTable, rows, ref, fresh) -> None:
 
 def _code_columns(header_rows: list[list[str]]) -> tuple[int, int, int] | None:
     for cells in header_rows:
-        folded = [fold(c) for c in cells]
+        folded = [fold(c) for c in cells[:4]]
         if "类" in folded and "款" in folded:
             lei = folded.index("类")
             kuan = folded.index("款")
@@ -145,15 +147,23 @@ def _classified(table: RawTable, rows, ref, fresh) -> None:
         while start < len(rows) and not _has_number(rows[start]) and not re.match(r"^\d{3}", fold(rows[start][0])):
             table.header.append(RawRow(rows[start], ref))
             start += 1
-    cols = _code_columns([r.cells for r in table.header]) or (0, 1, 2)
-    lei, kuan, xiang = cols
-    name_col = xiang + 1
+    if "code_columns" not in table.layout:
+        table.layout["code_columns"] = _code_columns([r.cells for r in table.header] + rows[start : start + 2])
+    cols = table.layout["code_columns"]
+    if cols:
+        lei, kuan, xiang = cols
+        name_col = xiang + 1
+    else:  # the code printed whole in one cell (`2010301`), the name beside it
+        lei = kuan = xiang = 0
+        name_col = next((i for r in table.header for i, c in enumerate(r.cells) if "科目名称" in fold(c)), 1)
     for cells in rows[start:]:
         cells = cells + [""] * (name_col + 1 - len(cells))
         head = [fold(c) for c in cells[: name_col + 1]]
         values = cells[name_col + 1 :]
         if not any(cells):
             continue
+        if all(re.fullmatch(r"[.…。·]*", c) for c in head) and not _has_number(values):
+            continue  # a template's `……` placeholder row
         if "合计" in head:
             code, name = "", "合计"
         else:
@@ -184,20 +194,24 @@ def _economic(table: RawTable, rows, ref, fresh) -> None:
         starts = [i for i, c in enumerate(folded) if c == "类"]
         if starts:
             groups = [(g, g + 1, g + 2, g + 3) for g in starts]
-    if not groups:
-        groups = [(0, 0, 1, 2)]
+    if not groups:  # codes printed whole: groups of (code, name, amount)
+        width = 3
+        first = table.header[0].cells if table.header else rows[0]
+        groups = [(g, g, g + 1, g + 2) for g in range(0, max(len(first), 3) - 2, width)]
+    has_figures = any(is_number(r[a]) for r in rows[start:] for *_, a in groups if a < len(r))
     for cells in rows[start:]:
         if not any(cells):
             continue
         if any(fold(c).endswith("合计") for c in cells):
-            table.rows.append(RawRow(list(cells), ref))
+            if _has_number(cells):
+                table.rows.append(RawRow(list(cells), ref))
             continue
         out: list[str] = []
         for lei, kuan, name, amount in groups:
             padded = cells + [""] * (amount + 1 - len(cells))
             code = fold(padded[lei]) + (fold(padded[kuan]) if kuan != lei else "")
             value = padded[amount]
-            if code and is_blank(value):
+            if code and is_blank(value) and has_figures:
                 value = ZERO
             out += [code, padded[name], value]
         table.rows.append(RawRow(out, ref))

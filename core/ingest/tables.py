@@ -307,3 +307,19 @@ def classified_columns(table: RawTable) -> list[tuple[str, str]]:
     if table.code == "T09" and "年初结转" in header:
         return CLASSIFIED_COLUMNS["T08"]
     return CLASSIFIED_COLUMNS[table.code]
+
+
+def standard_title(code: str, title: str) -> bool:
+    """True when a printed title is one of the accepted forms of that table's name (no stray characters)."""
+    key = re.sub(r"[“”\"'‘’「」\s]", "", strip_ordinal(title))
+    accepted = {TABLE_TITLES_PLAIN[code]} | set(TITLE_VARIANTS.get(code, ()))
+    return key in accepted
+
+
+TABLE_TITLES_PLAIN = {
+    "T01": "收入支出决算总表", "T02": "收入决算表", "T03": "支出决算表", "T04": "财政拨款收入支出决算总表",
+    "T05": "一般公共预算财政拨款支出决算表", "T06": "一般公共预算财政拨款基本支出决算表",
+    "T07": "一般公共预算财政拨款三公经费支出决算表", "T08": "政府性基金预算财政拨款收入支出决算表",
+    "T09": "国有资本经营预算财政拨款支出决算表",
+}
+TITLE_VARIANTS = {"T07": ("财政拨款三公经费支出决算表",), "T09": ("国有资本经营预算财政拨款收入支出决算表",)}

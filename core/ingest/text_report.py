@@ -39,7 +39,7 @@ class TextLayout:
 
     lines: list[Line]
     parts: dict[str, list[Line]] = field(default_factory=dict)
-    part_start: dict[str, int] = field(default_factory=dict)
+    part_start: dict[str, str] = field(default_factory=dict)
     tables: dict[str, RawTable] = field(default_factory=dict)
     department: str = ""
 
@@ -95,7 +95,7 @@ def cut_parts(out: TextLayout) -> None:
     for n, (idx, part) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
         out.parts[part] = lines[idx + 1 : end]
-        out.part_start[part] = lines[idx].no
+        out.part_start[part] = lines[idx].ref
 
 
 def _read_tables(out: TextLayout, path: str) -> None:
