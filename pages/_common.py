@@ -34,6 +34,42 @@ GLOSSARY_HELP = {
 }
 
 
+PAGE_CONFIG = {"page_title": "部门决算公开看板", "page_icon": ":material/account_balance:", "layout": "wide",
+               "menu_items": {"About": "juesuan：把部门决算公开文件变得可读、可查、可比。"}}
+NAV = [
+    ("pages/overview.py", "总览", ":material/home:", "overview"),
+    ("pages/spending.py", "支出去向", ":material/account_tree:", "spending"),
+    ("pages/projects.py", "项目绩效", ":material/task_alt:", "projects"),
+    ("pages/three_public.py", "三公经费", ":material/directions_car:", "sangong"),
+    ("pages/audit.py", "审核发现", ":material/fact_check:", "audit"),
+    ("pages/data.py", "数据与下载", ":material/download:", "data"),
+]
+_FRAMED = "_juesuan_framed"
+
+
+def frame() -> None:
+    """The sidebar links, drawn once per run; they keep the chosen document in the URL."""
+    st.session_state[_FRAMED] = True
+    doc = st.query_params.get("doc")
+    with st.sidebar:
+        st.markdown("**部门决算公开看板**")
+        for path, title, icon, _ in NAV:
+            st.page_link(path, label=title, icon=icon, query_params={"doc": doc} if doc else None)
+        st.divider()
+
+
+def ensure_frame() -> None:
+    """A page opened by a deep link in a server's very first session runs without app.py (Streamlit's
+    pages/ directory fallback): draw the same frame then, and never twice."""
+    if not st.session_state.get(_FRAMED):
+        try:
+            st.set_page_config(**PAGE_CONFIG)
+        except st.errors.StreamlitAPIException:
+            pass
+        frame()
+    st.session_state[_FRAMED] = False
+
+
 def safe(text) -> str:
     """Document text for st.markdown: every markdown, HTML, LaTeX and emoji-shortcode character escaped."""
     if text is None:
@@ -129,6 +165,7 @@ def set_state(new: DrillState) -> None:
 
 def current_doc() -> str | None:
     """The document chosen in the sidebar (kept in the URL as ?doc= so links open on it)."""
+    ensure_frame()
     docs = documents()
     if docs.empty:
         st.info("数据库中还没有文件。请用 `juesuan ingest 文件` 导入一份部门决算。")

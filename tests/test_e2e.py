@@ -32,31 +32,45 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+class Server:
+    """`streamlit run app.py` on a free loopback port, stopped by its own PID."""
+
+    def __init__(self, db):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "JUESUAN_DB": str(db)}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless=true",
+             "--server.address=127.0.0.1", f"--server.port={self.port}", "--browser.gatherUsageStats=false",
+             "--server.fileWatcherType=none"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                if urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2).read() == b"ok":
+                    return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        pytest.fail("streamlit did not answer /_stcore/health within 60 s")
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=20)
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, seed_db):
+def e2e_db(tmp_path_factory, seed_db):
     db = tmp_path_factory.mktemp("e2e") / "juesuan.duckdb"
     shutil.copy(seed_db, db)
-    port = free_port()
-    env = {**os.environ, "JUESUAN_DB": str(db)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless=true",
-         "--server.address=127.0.0.1", f"--server.port={port}", "--browser.gatherUsageStats=false",
-         "--server.fileWatcherType=none"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        proc.terminate()
-        pytest.fail("streamlit did not answer /_stcore/health within 60 s")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    return db
+
+
+@pytest.fixture(scope="module")
+def server(e2e_db):
+    s = Server(e2e_db)
+    yield s.url
+    s.stop()
 
 
 @pytest.fixture(scope="module")
@@ -158,3 +172,17 @@ def test_phone_width(server, browser):
     assert overflow <= 1
     shot(pg, "overview-390px")
     ctx.close()
+
+
+def test_first_visit_after_start_is_a_deep_link(e2e_db, page):
+    """The server's very first session opens /audit directly: the page still gets the app's frame."""
+    s = Server(e2e_db)
+    try:
+        page.goto(f"{s.url}/audit")
+        settle(page)
+        sidebar = page.locator("[data-testid=stSidebar]")
+        expect(sidebar.get_by_role("link", name="支出去向")).to_be_visible()
+        expect(sidebar.get_by_text("common", exact=True)).to_have_count(0)
+        expect(page.get_by_role("heading", name="审核发现")).to_be_visible()
+    finally:
+        s.stop()
