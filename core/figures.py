@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from core.grades import GRADES, execution_rate, grade_for, standard_execution_score
+from core.grades import GRADES, execution_rate, grade_for
 from core.query import frame
 
 ZERO = Decimal(0)

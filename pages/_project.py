@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages._common import GLOSSARY_HELP, GRADE_COLORS, call, display, download_buttons, money, percent, safe
+from pages._common import GLOSSARY_HELP, call, display, download_buttons, money, percent, safe
 
 STATUS_ICON = {"达成": "达成", "未达成": "未达成 ✗", "无法判断": "无法判断"}
 TEXT_NAMES = {"overview": "项目概况", "outcomes": "主要成效", "goal": "年度目标", "goal_actual": "目标实际完成情况"}

@@ -7,7 +7,7 @@ import streamlit as st
 
 from core.drill import DrillState
 from pages._common import (BASIC_PROJECT_COLORS, GLOSSARY_HELP, PALETTE, about_data, call, current_doc, display,
-                           download_buttons, money, percent, safe, set_state, state)
+                           download_buttons, money, safe, set_state, state)
 from pages._project import render_project
 
 doc = current_doc()

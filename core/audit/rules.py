@@ -11,7 +11,7 @@ from core.audit.context import Context, Item, Missing, number_in
 from core.audit.tolerance import exact_ratio, ratio_range, sum_tolerance
 from core.grades import execution_rate, grade_for, standard_execution_score
 from core.ingest.numbers import fold
-from core.ingest.reference import class_code, strip_ordinal
+from core.ingest.reference import class_code
 
 ZERO = Decimal(0)
 

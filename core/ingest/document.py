@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from decimal import Decimal
 from pathlib import Path
 
 from core.ingest.errors import InputError, Problem
@@ -171,4 +170,3 @@ def _glossary(lay: TextLayout) -> list[tuple[str, str, str]]:
     return out
 
 
-__all__ = ["read_document", "build_document", "make_doc_id", "tidy", "Decimal"]

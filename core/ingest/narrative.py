@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 from core.ingest.model import NarrativeFigure, YoyLine
 from core.ingest.numbers import text_number
@@ -219,15 +218,7 @@ def _quoted_spans(sentence: str) -> list[tuple[int, int]]:
 
 
 def _sentence_figures(section: str, sentence: str, offset: int, para: Paragraph) -> list[NarrativeFigure]:
-    keyed: dict[int, str] = {}
-    for needle, pattern, keys in KEYED:
-        if not re.search(needle, section) or "。" in pattern:
-            continue
-        for m in re.finditer(pattern, sentence):
-            numeric = [i for i in range(1, (m.re.groups or 0) + 1) if m.re.groupindex.get("name") != i]
-            for key, gi in zip(keys, numeric):
-                if m.start(gi) >= 0:
-                    keyed.setdefault(m.start(gi), _expand(key, m))
+    keyed = _keyed_positions(section, sentence, spanning=False)
     quoted = _quoted_spans(sentence)
     out: list[tuple[NarrativeFigure, int]] = []
     for m in _FIGURE.finditer(sentence):
@@ -262,11 +253,16 @@ def _sentence_figures(section: str, sentence: str, offset: int, para: Paragraph)
 
 def _spanning_keys(section: str, folded: str) -> dict[int, str]:
     """Keyed patterns that run across a full stop, matched on the whole paragraph: offset → key."""
+    return _keyed_positions(section, folded, spanning=True)
+
+
+def _keyed_positions(section: str, text: str, spanning: bool) -> dict[int, str]:
+    """Offset of each number a KEYED pattern names → its key; `spanning` picks the patterns that cross a 。."""
     keyed: dict[int, str] = {}
     for needle, pattern, keys in KEYED:
-        if "。" not in pattern or not re.search(needle, section):
+        if ("。" in pattern) != spanning or not re.search(needle, section):
             continue
-        for m in re.finditer(pattern, folded):
+        for m in re.finditer(pattern, text):
             numeric = [i for i in range(1, (m.re.groups or 0) + 1) if m.re.groupindex.get("name") != i]
             for key, gi in zip(keys, numeric):
                 if m.start(gi) >= 0:
@@ -302,4 +298,3 @@ def table_name_for(stated: str, names: dict[str, str], code: str) -> str:
     return stated
 
 
-__all__ = ["parse_narrative", "table_name_for", "label_for", "Decimal"]

@@ -141,12 +141,17 @@ def _code_columns(header_rows: list[list[str]]) -> tuple[int, int, int] | None:
     return None
 
 
-def _classified(table: RawTable, rows, ref, fresh) -> None:
+def _take_header(table: RawTable, rows, ref) -> int:
+    """Header rows run until the first row with an amount or a code; returns where the data starts."""
     start = 0
-    if fresh:
-        while start < len(rows) and not _has_number(rows[start]) and not re.match(r"^\d{3}", fold(rows[start][0])):
-            table.header.append(RawRow(rows[start], ref))
-            start += 1
+    while start < len(rows) and not _has_number(rows[start]) and not re.match(r"^\d{3}", fold(rows[start][0])):
+        table.header.append(RawRow(rows[start], ref))
+        start += 1
+    return start
+
+
+def _classified(table: RawTable, rows, ref, fresh) -> None:
+    start = _take_header(table, rows, ref) if fresh else 0
     if "code_columns" not in table.layout:
         table.layout["code_columns"] = _code_columns([r.cells for r in table.header] + rows[start : start + 2])
     cols = table.layout["code_columns"]
@@ -173,21 +178,15 @@ def _classified(table: RawTable, rows, ref, fresh) -> None:
                 continue
         if _has_number(values):
             values = [ZERO if is_blank(v) else v for v in values]
-        elif code or name != "合计":
-            values = [v for v in values]
-        out = ["合计" if name == "合计" else code, "" if name == "合计" else name, *values]
-        if not _has_number(values) and name == "合计":
+        elif name == "合计":
             continue  # a declared-empty table prints a blank 合计 row: nothing is given
+        out = ["合计" if name == "合计" else code, "" if name == "合计" else name, *values]
         table.rows.append(RawRow(out, ref))
 
 
 def _economic(table: RawTable, rows, ref, fresh) -> None:
     """公开06表 as groups of (类, 款, 科目名称, 决算数) → (code, name, amount) groups."""
-    start = 0
-    if fresh:
-        while start < len(rows) and not _has_number(rows[start]) and not re.match(r"^\d{3}", fold(rows[start][0])):
-            table.header.append(RawRow(rows[start], ref))
-            start += 1
+    start = _take_header(table, rows, ref) if fresh else 0
     groups: list[tuple[int, int, int, int]] = []
     for r in table.header:
         folded = [fold(c) for c in r.cells]

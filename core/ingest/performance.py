@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from core.ingest.errors import Problem
 from core.ingest.model import EvaluationReport, FundRow, Indicator, Project, ReportIndicator
-from core.ingest.numbers import fold, is_blank, is_number, parse_amount, text_number
+from core.ingest.numbers import fold, is_number, parse_amount, text_number
 from core.ingest.paragraphs import paragraphs
 from core.ingest.text_report import Line, split_cells
 
@@ -137,9 +137,8 @@ def parse_self_evaluation(block: list[Line], project_id: str, path: str) -> tupl
                     except ValueError:
                         problems.append(Problem(path, ln.no, f"expected a number for {label} {col}; found {cell!r}"))
                         vals[col] = None
-                funds.append(FundRow(label, ref=ln.ref, **vals) if False else FundRow(
-                    label, vals.get("budget_initial"), vals.get("budget"), vals.get("executed"),
-                    vals.get("weight"), vals.get("execution_rate"), vals.get("score"), ln.ref))
+                funds.append(FundRow(label, vals.get("budget_initial"), vals.get("budget"), vals.get("executed"),
+                                     vals.get("weight"), vals.get("execution_rate"), vals.get("score"), ln.ref))
                 continue
         if key == "年度总体目标":
             heads = {fold(c): i for i, c in ne}
@@ -368,4 +367,3 @@ def parse_attachments(lines: list[Line], path: str) -> tuple[list[Project], list
     return projects, reports, problems
 
 
-__all__ = ["parse_attachments", "is_blank"]

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from core.ingest.model import ClassifiedRow, LineItem, RawRow, RawTable
+from core.ingest.model import ClassifiedRow, LineItem, RawTable
 from core.ingest.numbers import fold, is_blank, parse_amount
 from core.ingest.reference import class_code, strip_ordinal
 
