@@ -1,5 +1,6 @@
 """One project's detail, shared by 支出去向 and 项目绩效: indicators, score breakdown, texts, problems."""
 
+import pandas as pd
 import streamlit as st
 
 from pages._common import GLOSSARY_HELP, call, display, download_buttons, money, percent, safe
@@ -34,7 +35,6 @@ def render_project(doc: str, project_id: str) -> None:
         ("标准预算执行率得分 = 分值 × min(执行率, 100%)", p["standard_execution_score"]),
         ("按标准执行率得分计算的总分", p["standard_score"]),
     ]
-    import pandas as pd
     breakdown = pd.DataFrame(rows, columns=["项目", "分数"], dtype=object)
     st.dataframe(display(breakdown, ["分数"]), hide_index=True, width="stretch",
                  column_config={"分数": st.column_config.NumberColumn("分数", format="%.2f")})

@@ -2,9 +2,10 @@
 
 from dataclasses import replace
 
+import altair as alt
 import streamlit as st
 
-from pages._common import (GLOSSARY_HELP, about_data, call, current_doc, display, download_buttons, money, percent,
+from pages._common import (GLOSSARY_HELP, GRADE_COLORS, about_data, call, current_doc, display, download_buttons, money, percent,
                            set_state, state)
 from pages._project import render_project
 
@@ -69,10 +70,6 @@ st.subheader("等级分布与得分—执行率", help="执行率低却拿满分
 dist = call("figures.grade_distribution", doc)
 st.dataframe(dist, hide_index=True, width="stretch",
              column_config={"grade": "等级", "reported": "表中等级", "recomputed": "按总分重算", "standard": "按标准执行率得分"})
-import altair as alt
-
-from pages._common import GRADE_COLORS
-
 scatter = display(df[["name", "execution_rate", "score", "grade"]], [], ["execution_rate", "score"])
 chart = alt.Chart(scatter).mark_circle(size=90).encode(
     x=alt.X("execution_rate:Q", title="执行率（%）"), y=alt.Y("score:Q", title="自评得分", scale=alt.Scale(zero=False)),
@@ -80,3 +77,7 @@ chart = alt.Chart(scatter).mark_circle(size=90).encode(
     tooltip=[alt.Tooltip("name:N", title="项目"), alt.Tooltip("execution_rate:Q", title="执行率", format=".1f"),
              alt.Tooltip("score:Q", title="得分")])
 st.altair_chart(chart, width="stretch")
+with st.expander("表格（得分与执行率）"):
+    st.dataframe(scatter, hide_index=True, width="stretch",
+                 column_config={"name": "项目", "execution_rate": st.column_config.NumberColumn("执行率", format="%.1f%%"),
+                                "score": st.column_config.NumberColumn("自评得分", format="%.2f"), "grade": "等级"})

@@ -3,6 +3,7 @@
 from dataclasses import replace
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 
 from core.drill import DrillState
@@ -39,7 +40,6 @@ def bar_chart(df, key: str, value_parts: dict[str, str]):
             v = getattr(r, column)
             long.append({"code": r.code, "label": f"{r.code} {r.name}"[:22], "part": part,
                          "amount": float(v) if v is not None else 0.0, "total": float(r.total or 0)})
-    import pandas as pd
 
     pick = alt.selection_point(name="pick", fields=["code"], on="click")
     order = [r["label"] for r in sorted({r["label"]: r for r in long}.values(), key=lambda r: -r["total"])]
@@ -136,7 +136,6 @@ if s.view == "function":
                        f"{money(coverage['covered'])} 万元，未被任何自评项目解释的部分 {money(coverage['remainder'])} 万元。")
             remainder = {"project_id": "", "name": "（未被绩效自评项目解释的部分）", "budget": None,
                          "executed": coverage["remainder"], "execution_rate": None, "score": None, "grade": ""}
-            import pandas as pd
             rows = pd.concat([rows, pd.DataFrame([remainder], dtype=object)], ignore_index=True)
         if rows.empty:
             st.info("没有绩效自评项目对应到这个科目。")

@@ -1,6 +1,7 @@
 """三公经费 and the other disclosed figures: 机关运行经费, 政府采购, 国有资产."""
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 
 from pages._common import (GLOSSARY_HELP, PALETTE, about_data, call, count, current_doc, display, download_buttons,
@@ -53,7 +54,6 @@ c = st.columns(3)
 c[0].metric("采购总额（万元）", money(pr.total))
 c[1].metric("授予中小企业（万元）", money(pr.sme))
 c[2].metric("中小企业占比", percent(pr.sme_pct), help=f"按金额重算：{percent(pr.sme_pct_recomputed)}")
-import pandas as pd
 
 parts = pd.DataFrame([("货物", pr.goods, pr.goods_sme_pct), ("工程", pr.works, pr.works_sme_pct),
                       ("服务", pr.services, pr.services_sme_pct)], columns=["类别", "金额", "中小企业占比"], dtype=object)
