@@ -58,4 +58,9 @@ def published_table(con, doc_id: str, table_code: str) -> tuple[list[str], list[
 
 
 def _fmt(x: Decimal | None) -> str:
-    return "" if x is None else f"{x:.2f}"
+    """The amount with every significant decimal and at least two (4180.760000 → 4180.76, 0.123456 stays)."""
+    if x is None:
+        return ""
+    text = format(x.normalize(), "f")
+    whole, _, frac = text.partition(".")
+    return f"{whole}.{frac.ljust(2, '0')}"

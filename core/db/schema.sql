@@ -1,5 +1,6 @@
 -- Internal tables (prefix t_). Query the public views in views.sql, never these.
--- Money is DECIMAL(18,2) in 万元 as published; percentages are numbers in percent (13.44 = 13.44%).
+-- Money is DECIMAL(18,2) in 万元 as published; the nine tables' figures are DECIMAL(22,6) so that a table printed
+-- in 元 converts to 万元 exactly (1,234.56 元 = 0.123456 万元). Percentages are numbers in percent (13.44 = 13.44%).
 
 CREATE TABLE IF NOT EXISTS t_document (
     doc_id          VARCHAR PRIMARY KEY,
@@ -30,7 +31,7 @@ CREATE TABLE IF NOT EXISTS t_table_row (
 
 CREATE TABLE IF NOT EXISTS t_line_item (
     doc_id VARCHAR, table_code VARCHAR, row_no INTEGER, side VARCHAR, row_label VARCHAR, code VARCHAR,
-    column_label VARCHAR, col_no INTEGER, amount DECIMAL(18,2), source_ref VARCHAR
+    column_label VARCHAR, col_no INTEGER, amount DECIMAL(22,6), source_ref VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS t_classified_row (
@@ -39,7 +40,7 @@ CREATE TABLE IF NOT EXISTS t_classified_row (
 );
 
 CREATE TABLE IF NOT EXISTS t_classified_value (
-    doc_id VARCHAR, table_code VARCHAR, code VARCHAR, column_key VARCHAR, amount DECIMAL(18,2)
+    doc_id VARCHAR, table_code VARCHAR, code VARCHAR, column_key VARCHAR, amount DECIMAL(22,6)
 );
 
 CREATE TABLE IF NOT EXISTS t_section_text (
@@ -104,8 +105,8 @@ CREATE TABLE IF NOT EXISTS t_function_class (
 
 CREATE TABLE IF NOT EXISTS t_audit_finding (
     doc_id VARCHAR, seq INTEGER, rule_id VARCHAR, severity VARCHAR, table_code VARCHAR, row_ref VARCHAR,
-    related_refs VARCHAR, message VARCHAR, expected DECIMAL(18,4), actual DECIMAL(18,4),
-    difference DECIMAL(18,4), source_ref VARCHAR
+    related_refs VARCHAR, message VARCHAR, expected DECIMAL(22,6), actual DECIMAL(22,6),
+    difference DECIMAL(22,6), source_ref VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS t_audit_coverage (

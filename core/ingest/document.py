@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from decimal import Decimal
 import re
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from core.ingest.tables import interpret
 from core.ingest.text_report import TextLayout, decode, layout, split_cells
 
 KIND_SLUGS = {"决算": "final", "预算": "budget"}
+UNIT_FACTORS = {"万元": Decimal(1), "元": Decimal("0.0001")}  # to 万元, exactly
 _CJK = "\u3400-\u9fff（）“”《》、"
 _CJK_GAP = re.compile(rf"(?<=[{_CJK}])[ \u3000]+(?=[{_CJK}])")
 
@@ -69,8 +71,12 @@ def build_document(lay: TextLayout, text: str, data: bytes, name: str, fmt: str,
         problems.append(Problem(name, 1, "expected the fiscal year (e.g. 2022 年度) near the start; not found"))
     line_items, classified = [], []
     for code, table in lay.tables.items():
-        if table.unit and fold(table.unit) not in ("万元",):
-            problems.append(Problem(name, _line(table.ref), f"expected the unit 万元 for 公开{code[1:]}表; found {table.unit!r}"))
+        unit = fold(table.unit)
+        if unit in UNIT_FACTORS and UNIT_FACTORS[unit] != 1:
+            table.unit_factor = UNIT_FACTORS[unit]
+            table.notes.append(f"本表原以{unit}列示，已按 1 万元 = {int(1 / UNIT_FACTORS[unit])} {unit} 精确换算为万元。")
+        elif unit and unit not in UNIT_FACTORS:
+            problems.append(Problem(name, _line(table.ref), f"expected the unit 万元 or 元 for 公开{code[1:]}表; found {table.unit!r}"))
         items, rows, table_problems = interpret(table)
         for item in items:
             item.row_label = tidy(item.row_label)
