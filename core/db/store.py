@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from datetime import datetime, timezone
@@ -40,7 +41,13 @@ DOC_TABLES = (
 )
 
 
+_IDENTIFIER = re.compile(r"^[a-z_]+$")
+
+
 def _insert(con, table: str, columns: list[str], rows: list[tuple]) -> None:
+    """Rows into one internal table through Arrow; names are this module's constants, values are never formatted."""
+    assert table in DOC_TABLES or table == "t_function_class", table
+    assert all(_IDENTIFIER.match(c) for c in columns), columns
     if not rows:
         return
     data = {c: [r[i] for r in rows] for i, c in enumerate(columns)}
@@ -54,6 +61,7 @@ def _insert(con, table: str, columns: list[str], rows: list[tuple]) -> None:
 
 
 def delete_document(con, doc_id: str) -> None:
+    """Every row of one document, from every internal table (table names are constants; doc_id is a parameter)."""
     for table in DOC_TABLES:
         con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
 
