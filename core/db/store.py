@@ -41,7 +41,7 @@ DOC_TABLES = (
 )
 
 
-_IDENTIFIER = re.compile(r"^[a-z_]+$")
+_IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
 def _insert(con, table: str, columns: list[str], rows: list[tuple]) -> None:
