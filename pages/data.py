@@ -34,7 +34,7 @@ st.caption(safe(f"{info['source_file']} · SHA-256 {info['source_sha256'][:16]}�
 st.dataframe(info["units"], hide_index=True, width="stretch",
              column_config={"name": "单位名称", "unit_type": "单位性质", "staff": "在职人数"})
 with st.expander("查看原文全文"):
-    st.text(call("export.source_text", doc))
+    st.text(call("export.source_text", doc).replace("\f", "\n—— 分页 ——\n"))
 
 st.divider()
 st.subheader("用 SQL 查询（分析人员）")

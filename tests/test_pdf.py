@@ -130,6 +130,7 @@ def test_altered_copy_audited_with_allow_incomplete(tmp_path, capsys):
     found = {(r[0], r[1]) for r in con.execute("SELECT rule_id, row_ref FROM audit_findings WHERE severity = 'error'").fetchall()}
     assert ("D-TABLES", "T03") in found  # 公开03表 removed
     assert ("D-YEAR", "年度") in found  # the narrative header says 2023
+    assert con.execute("SELECT source_ref FROM audit_findings WHERE rule_id = 'D-YEAR'").fetchone() == ("page:18",)
     assert ("D-PLACEHOLDER", "部门") in found  # 上海市普陀区XX局 on the tables
     assert ("N-TABLES", "total_income_all") in found  # 收入支出总计 0 万元
     status = dict(con.execute("SELECT rule_id, status FROM audit_coverage").fetchall())

@@ -76,6 +76,13 @@ class Context:
         """The 合计 row of a classified table, by column label."""
         return {i.column: i for i in self.rows(table) if i.code is None and fold(i.label) == "合计"}
 
+    def text_ref(self, offset: int) -> str:
+        """Where a position of the source text stands: `page:N` in a PDF (pages start with a form feed), else `line:N`."""
+        before = self.source_text[:offset]
+        if "\f" in self.source_text:
+            return f"page:{before.count(chr(12)) + 1}"
+        return f"line:{before.count(chr(10)) + 1}"
+
     def figure(self, key: str) -> tuple[Decimal, str]:
         if key not in self.narrative:
             raise Missing(f"N:{key}")

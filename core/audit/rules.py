@@ -784,9 +784,8 @@ def _d_placeholder(ctx, out):
         return
     for m in re.finditer(r"[\u4e00-\u9fff]{2,}(?:XX|ＸＸ|××)[\u4e00-\u9fff]{0,3}", ctx.source_text):
         out.checked += 1
-        line = ctx.source_text[: m.start()].count("\n") + 1
         out.flag("D", "部门", f"文中出现占位的单位名称“{m.group()}”（文件部门为“{ctx.department}”）",
-                 f"text:{line}", related="documents.department")
+                 ctx.text_ref(m.start()), related="documents.department")
 
 
 @rule("D-TITLES", "表格标题规范", "每张表的标题与规范名称一致（各地允许的写法之一），没有缺字、乱码或多余符号",
@@ -802,15 +801,15 @@ def _d_titles(ctx, out):
 
 @rule("D-YEAR", "各部分标注的年度一致", "“第X部分 YYYY 年度…”等标题中的年度 = 文件年度", "年度写错会让读者误读整份文件。")
 def _d_year(ctx, out):
-    years = [(m.group(1) or m.group(2), ctx.source_text[: m.start()].count("\n") + 1)
+    years = [(m.group(1) or m.group(2), ctx.text_ref(m.start()))
              for m in re.finditer(r"第[一二三四五]部分[^\n]*?(?:(20\d{2})\s*年度|年度[^\n]*\n\s*(20\d{2})\s*\n)",
                                   ctx.source_text)]
     if not years:
         raise Missing("no dated part headings")
-    for year, line in years:
+    for year, ref in years:
         out.checked += 1
         if int(year) != ctx.fiscal_year:
-            out.flag("D", "年度", f"第 {line} 行标注 {year} 年度，文件为 {ctx.fiscal_year} 年度", f"line:{line}",
+            out.flag("D", "年度", f"{ref} 标注 {year} 年度，文件为 {ctx.fiscal_year} 年度", ref,
                      expected=Decimal(ctx.fiscal_year), actual=Decimal(year))
 
 

@@ -49,7 +49,7 @@ def read_pdf_document(path: str | Path, allow_incomplete: bool = False):
         lay = TextLayout(lines=lines)
         cut_parts(lay)
         _read_tables(pdf, texts, lay)
-    full_text = "\n".join(texts)
+    full_text = "\n\f".join(texts)  # a form feed starts each page, so positions map back to pages
     if "决算" not in full_text:
         raise InputError([Problem(name, 1, "expected a 部门决算 document; found no 决算 title or table")])
     if not lay.department:
