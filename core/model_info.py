@@ -2,7 +2,7 @@
 
 PUBLIC_VIEWS = {
     "documents": "每份文件：部门、年度、类型、来源文件、找到的部分",
-    "units": "决算单位构成：名称、性质、在职人数",
+    "units": "决算单位构成：名称、性质、在职人数、备注",
     "line_items": "九张表的每一个数字及其行、列与出处",
     "published_tables": "九张表的标题、单位与表注",
     "income_by_function": "公开02表：按功能分类的收入",

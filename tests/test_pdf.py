@@ -71,7 +71,7 @@ def test_authentic_round_trip(code, pdf_db, capsys):
 def test_authentic_figures(pcon):
     doc = pcon.execute("SELECT department, fiscal_year, source_format, parts_found, missing_tables FROM documents").fetchone()
     assert doc[:3] == ("上海市普陀区财政局", 2024, "pdf")
-    assert "self_evaluations" not in doc[3] and doc[4] == []
+    assert "self_evaluations" not in doc[3] and "units" in doc[3] and doc[4] == []
     t01 = dict(pcon.execute("SELECT row_label || '/' || side, amount FROM line_items WHERE table_code = 'T01'").fetchall())
     assert t01["本年收入合计/收入"] == D("2946.25")
     assert t01["总计/支出"] == D("2995.39")
@@ -80,6 +80,9 @@ def test_authentic_figures(pcon):
         D("1511.89"), D("1503.52"), D("8.37"))
     assert pcon.execute("SELECT amount FROM line_items WHERE table_code='T06' AND row_label='人员经费合计'").fetchone() == (D("2152.26"),)
     assert pcon.execute("SELECT category FROM basic_expenditure_by_economic WHERE code = '30399'").fetchone() == ("人员经费",)
+    units = pcon.execute("SELECT name, note, source_ref FROM units").fetchall()
+    assert units[0] == ("上海市普陀区财政局（本级）", "", "page:5") and len(units) == 3
+    assert units[1][1] == "预算不单列，并入本级"
 
 
 def test_blank_three_public_actuals_are_not_given(pcon):

@@ -18,7 +18,7 @@ CREATE TABLE IF NOT EXISTS t_document (
 );
 
 CREATE TABLE IF NOT EXISTS t_unit (
-    doc_id VARCHAR, seq INTEGER, name VARCHAR, unit_type VARCHAR, staff INTEGER, source_ref VARCHAR
+    doc_id VARCHAR, seq INTEGER, name VARCHAR, unit_type VARCHAR, staff INTEGER, source_ref VARCHAR, note VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS t_table (

@@ -75,8 +75,8 @@ def insert_document(con, doc: Document) -> None:
             [(d, doc.department, doc.fiscal_year, doc.kind, doc.money_unit, doc.source_file, doc.source_sha256,
               doc.source_format, doc.parts_found, doc.missing_tables,
               datetime.now(timezone.utc).replace(tzinfo=None), doc.source_text)])
-    _insert(con, "t_unit", ["doc_id", "seq", "name", "unit_type", "staff", "source_ref"],
-            [(d, n, u.name, u.unit_type, u.staff, u.source_ref) for n, u in enumerate(doc.units)])
+    _insert(con, "t_unit", ["doc_id", "seq", "name", "unit_type", "staff", "source_ref", "note"],
+            [(d, n, u.name, u.unit_type, u.staff, u.source_ref, u.note) for n, u in enumerate(doc.units)])
     _insert(con, "t_table", ["doc_id", "table_code", "title", "unit", "notes", "source_ref"],
             [(d, t.code, t.title, t.unit, "\n".join(t.notes), t.ref) for t in doc.tables.values()])
     rows = []

@@ -6,7 +6,7 @@ SELECT doc_id, department, fiscal_year, kind, money_unit, source_file, source_sh
 FROM t_document;
 
 CREATE OR REPLACE VIEW units AS
-SELECT doc_id, name, unit_type, staff, source_ref FROM t_unit ORDER BY doc_id, seq;
+SELECT doc_id, name, unit_type, staff, source_ref, note FROM t_unit ORDER BY doc_id, seq;
 
 CREATE OR REPLACE VIEW line_items AS
 SELECT doc_id, table_code, row_label, code, column_label, amount, source_ref, row_no, side, col_no

@@ -100,6 +100,7 @@ def build_document(lay: TextLayout, text: str, data: bytes, name: str, fmt: str,
     if problems:
         raise InputError(problems)
     units, part1 = _part_one(lay)
+    units = units or lay.units
     glossary = _glossary(lay)
     sections = {**part1, **sections}
     parts = [p for p, present in (

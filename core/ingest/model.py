@@ -186,6 +186,7 @@ class Unit:
     unit_type: str
     staff: int | None
     source_ref: str
+    note: str = ""
 
 
 @dataclass

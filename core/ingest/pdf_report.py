@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pdfplumber
 
-from core.ingest.document import build_document
+from core.ingest.document import build_document, tidy
 from core.ingest.errors import InputError, Problem
-from core.ingest.model import RawRow, RawTable, TABLE_TITLES
+from core.ingest.model import RawRow, RawTable, TABLE_TITLES, Unit
 from core.ingest.numbers import fold, is_blank, is_number
 from core.ingest.tables import TWO_SIDED, table_code_for_title
 from core.ingest.text_report import Line, TextLayout, cut_parts
@@ -49,6 +49,7 @@ def read_pdf_document(path: str | Path, allow_incomplete: bool = False):
         lay = TextLayout(lines=lines)
         cut_parts(lay)
         _read_tables(pdf, texts, lay)
+        lay.units = _read_units(pdf, lay)
     full_text = "\n\f".join(texts)  # a form feed starts each page, so positions map back to pages
     if "决算" not in full_text:
         raise InputError([Problem(name, 1, "expected a 部门决算 document; found no 决算 title or table")])
@@ -59,6 +60,31 @@ def read_pdf_document(path: str | Path, allow_incomplete: bool = False):
                 lay.department = m.group(1)
                 break
     return build_document(lay, full_text, data, name, "pdf", allow_incomplete)
+
+
+UNIT_COLUMNS = {"单位名称": "name", "单位性质": "unit_type", "在职人数": "staff", "人数": "staff", "备注": "note"}
+
+
+def _read_units(pdf, lay: TextLayout) -> list[Unit]:
+    """The 部门决算单位构成 table of part 1: name, and type, staff and remarks where printed."""
+    pages = sorted({ln.page for ln in lay.parts.get("一", []) if ln.page})
+    units: list[Unit] = []
+    for page_no in pages:
+        for grid in pdf.pages[page_no - 1].extract_tables():
+            header = [fold(_cell(c)) for c in grid[0]]
+            if "单位名称" not in header:
+                continue
+            cols = {UNIT_COLUMNS[h]: i for i, h in enumerate(header) if h in UNIT_COLUMNS}
+            for row in grid[1:]:
+                cells = [_cell(c) for c in row]
+                name = cells[cols["name"]] if cols["name"] < len(cells) else ""
+                if not name or re.fullmatch(r"[。.…·]+", name):
+                    continue  # a template's placeholder row
+                staff = cells[cols["staff"]] if "staff" in cols else ""
+                units.append(Unit(tidy(name), cells[cols["unit_type"]] if "unit_type" in cols else "",
+                                  int(staff) if staff.isdigit() else None, f"page:{page_no}",
+                                  cells[cols["note"]] if "note" in cols else ""))
+    return units
 
 
 def _read_tables(pdf, texts: list[str], lay: TextLayout) -> None:

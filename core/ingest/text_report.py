@@ -42,6 +42,7 @@ class TextLayout:
     part_start: dict[str, str] = field(default_factory=dict)
     tables: dict[str, RawTable] = field(default_factory=dict)
     department: str = ""
+    units: list = field(default_factory=list)  # the 单位构成 table, when a reader finds it as a table
 
 
 def decode(data: bytes, path: str) -> str:
