@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from core.ingest.numbers import plain
+
 
 def _slot(table_code: str, side: str, col_no: int):
     # 公开06表 prints three (code, name, amount) groups side by side: each group is its own slot
@@ -58,9 +60,4 @@ def published_table(con, doc_id: str, table_code: str) -> tuple[list[str], list[
 
 
 def _fmt(x: Decimal | None) -> str:
-    """The amount with every significant decimal and at least two (4180.760000 → 4180.76, 0.123456 stays)."""
-    if x is None:
-        return ""
-    text = format(x.normalize(), "f")
-    whole, _, frac = text.partition(".")
-    return f"{whole}.{frac.ljust(2, '0')}"
+    return plain(x)

@@ -10,7 +10,7 @@ from typing import Callable
 from core.audit.context import Context, Item, Missing, number_in
 from core.audit.tolerance import exact_ratio, ratio_range, sum_tolerance
 from core.grades import execution_rate, grade_for, standard_execution_score
-from core.ingest.numbers import fold
+from core.ingest.numbers import fold, plain
 from core.ingest.reference import class_code
 
 ZERO = Decimal(0)
@@ -58,13 +58,13 @@ class Outcome:
             return
         tol = sum_tolerance(len(parts))
         label = what or f"{table} {row}"
+        a, e, d = plain(actual), plain(expected), plain(diff)
         if abs(diff) <= tol:
             self._add("info", table, row, related,
-                      f"{label}：{actual} 与 {related} 合计 {expected} 相差 {diff}，在尾数误差 ±{tol} 以内",
-                      expected, actual, ref)
+                      f"{label}：{a} 与 {related} 合计 {e} 相差 {d}，在尾数误差 ±{tol} 以内", expected, actual, ref)
         else:
             self._add(self.rule.severity, table, row, related,
-                      f"{label}：{actual} ≠ {related} 合计 {expected}（差 {diff}）", expected, actual, ref)
+                      f"{label}：{a} ≠ {related} 合计 {e}（差 {d}）", expected, actual, ref)
 
     def equal(self, table: str, row: str, actual: Decimal, expected: Decimal, related: str, ref: str,
               what: str = "") -> None:
@@ -81,7 +81,7 @@ class Outcome:
             return
         exact = exact_ratio(num, den)
         self._add(self.rule.severity, table, row, related,
-                  f"{what}：列示 {stated}%，按 {num}/{den} 计算应为 {exact}%（允许 {lo:.4f}–{hi:.4f}）",
+                  f"{what}：列示 {plain(stated)}%，按 {plain(num)}/{plain(den)} 计算应为 {exact}%（允许 {lo:.4f}–{hi:.4f}）",
                   exact, stated, ref)
 
     def flag(self, table: str, row: str, message: str, ref: str, expected=None, actual=None, related: str = "",
@@ -621,6 +621,51 @@ def _n_proc(ctx, out):
             small, _ = ctx.figure("procurement_small")
             spct, sref = ctx.figure("procurement_small_pct")
             out.ratio("N", "procurement_small_pct", spct, small, sme, "N:小微/中小企业", sref, "小微企业合同占比")
+
+
+def _code_by_path(ctx: Context, path: str) -> str | None:
+    """The 公开05表 code of a 科目 named by its printed path `类/款/项` (names compared without spaces)."""
+    rows = ctx.classified.get("T05", {})
+    code = None
+    for level, name in enumerate(path.split("/"), start=1):
+        match = [c for c, r in rows.items() if r["level"] == level and fold(r["name"]) == fold(name)
+                 and (code is None or r["parent"] == code)]
+        if len(match) != 1:
+            return None
+        code = match[0]
+    return code
+
+
+@rule("N-NAMED-ITEMS", "按科目名称列示的金额与表格一致",
+      "说明中按“类/款/项”名称列示的支出决算数 = 公开05表该科目合计；各类支出及占比 = 公开05表类合计 / 合计；"
+      "完成年初预算的比例 = 支出决算 / 年初预算",
+      "有的地区不写科目编码，只写名称，同样要能与表格核对。")
+def _n_named(ctx, out):
+    keys = [k for k in ctx.narrative if k.startswith(("item_actual:", "class_amount:", "class_share_pct:"))]
+    if not keys and "gpb_completion_pct" not in ctx.narrative:
+        raise Missing("no 科目 named by path in the narrative")
+    _need(ctx, "T05")
+    rows = ctx.classified["T05"]
+    total = ctx.total_row("T05").get("合计")
+    for key in keys:
+        kind, path = key.split(":", 1)
+        value, ref = ctx.narrative[key]
+        code = _code_by_path(ctx, path)
+        if code is None:
+            out.flag("N", key, f"说明中的科目“{path}”在公开05表中找不到", ref, actual=value, severity="warning")
+            continue
+        amount = rows[code]["values"]["total"]
+        if kind == "class_share_pct":
+            if total is not None:
+                out.ratio("N", key, value, amount, total.amount, f"T05:{code}/T05:合计", ref, f"{path} 占比")
+            continue
+        out.equal("N", key, value, amount, f"T05:{code}", ref, f"{path}")
+    if all(k in ctx.narrative for k in ("gpb_completion_pct", "gpb_actual", "gpb_budget_initial")):
+        (pct_value, ref), (actual, _), (budget, _) = (ctx.narrative[k] for k in
+                                                      ("gpb_completion_pct", "gpb_actual", "gpb_budget_initial"))
+        out.ratio("N", "gpb_completion_pct", pct_value, actual, budget, "N:支出决算/年初预算", ref, "完成年初预算比例")
+        if total is not None:
+            out.equal("N", "gpb_actual", actual, total.amount, "T05:合计", ref, "一般公共预算财政拨款支出决算")
 
 
 # ---------------------------------------------------------------- performance tables

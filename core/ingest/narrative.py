@@ -56,6 +56,8 @@ KEYED: list[tuple[str, str, tuple[str, ...]]] = [
     ("财政拨款收入支出决算总体情况", rf"财政拨款收入支出总计{N}万元", ("fiscal_income_total",)),
     ("一般公共预算财政拨款支出决算情况", rf"^一般公共预算财政拨款支出{N}万元,占本年支出合计的{N}%。?与\d{{4}}年度?相比,"
      rf"一般公共预算财政拨款支出{UP_DOWN}{N}万元,{PCT}{N}%", ("gpb_total", "gpb_share_pct", "gpb_change", "gpb_change_pct")),
+    ("一般公共预算财政拨款支出决算情况", rf"一般公共预算财政拨款支出年初预算为{N}万元,支出决算为{N}万元,完成年初预算的{N}%",
+     ("gpb_budget_initial", "gpb_actual", "gpb_completion_pct")),
     ("三公", rf"“三公”经费财政拨款支出年初预算为{N}万元,支出决算为{N}万元,完成预算的{N}%",
      ("three_public:合计:budget", "three_public:合计:actual", "three_public:合计:completion_pct")),
     ("三公", rf"(?P<name>因公出国\(境\)费|公务用车购置及运行(?:维护)?费|公务接待费)(?:支出)?决算为{N}万元,完成预算的{N}%",
@@ -119,7 +121,9 @@ KEY_LABELS = {
     "fiscal_change_pct": "财政拨款收支比上年增减率", "gpb_total": "一般公共预算财政拨款支出",
     "gpb_change": "一般公共预算财政拨款支出比上年增减", "gpb_change_pct": "一般公共预算财政拨款支出比上年增减率",
     "gov_fund_total": "政府性基金预算财政拨款支出", "gpb_share_pct": "一般公共预算财政拨款支出占本年支出比例",
-    "admin_cost_change": "机关运行经费比上年增减", "perf_average_score": "绩效自评平均得分", "gov_fund_change": "政府性基金支出比上年增减",
+    "admin_cost_change": "机关运行经费比上年增减", "perf_average_score": "绩效自评平均得分",
+    "gpb_budget_initial": "一般公共预算财政拨款支出年初预算", "gpb_actual": "一般公共预算财政拨款支出决算",
+    "gpb_completion_pct": "一般公共预算财政拨款支出完成年初预算比例", "gov_fund_change": "政府性基金支出比上年增减",
     "gov_fund_change_pct": "政府性基金支出比上年增减率", "soe_total": "国有资本经营预算财政拨款支出",
     "soe_change": "国有资本经营预算支出比上年增减", "soe_change_pct": "国有资本经营预算支出比上年增减率",
     "gpb_basic_total": "一般公共预算财政拨款基本支出", "gpb_personnel_total": "人员经费",
@@ -161,6 +165,9 @@ def label_for(key: str) -> str:
         return f"评价等次为“{parts[1]}”的项目数"
     if parts[0] == "vehicles":
         return parts[1]
+    names = {"item_budget": "年初预算", "item_actual": "支出决算", "class_amount": "支出", "class_share_pct": "占比"}
+    if parts[0] in names:
+        return f"{parts[1]} {names[parts[0]]}"
     return key
 
 
@@ -187,7 +194,7 @@ def parse_narrative(lines) -> tuple[list[NarrativeFigure], list[YoyLine], dict[s
             continue
         section = f"{top}/{sub}" if sub else top
         texts.setdefault(section, []).append(para.text)
-        spanning = _spanning_keys(section, para.folded)
+        spanning = {**_spanning_keys(section, para.folded), **_named_item_keys(para.folded)}
         for sentence, offset in _sentences(para.folded):
             found = _sentence_figures(section, sentence, offset, para)
             for fig, pos in found:
@@ -254,6 +261,28 @@ def _sentence_figures(section: str, sentence: str, offset: int, para: Paragraph)
 def _spanning_keys(section: str, folded: str) -> dict[int, str]:
     """Keyed patterns that run across a full stop, matched on the whole paragraph: offset → key."""
     return _keyed_positions(section, folded, spanning=True)
+
+
+# Lines that name a 科目 by its printed path instead of its code (the Shanghai template):
+#   1、一般公共服务支出（类）财政事务（款）行政运行（项）。主要用于：…年初预算为1560.05万元，支出决算为1511.89万元。
+#   一般公共服务支出（类）2106.66万元，占71.73%；
+_ITEM_LINE = re.compile(
+    rf"^\d+、(?P<path>[^()]+?\(类\)[^()]+?\(款\)[^()]+?\(项\))。.*?年初预算为{N}万元,支出决算为{N}万元")
+_CLASS_LINE = re.compile(rf"(?P<path>[^,;:()。]+?)\(类\){N}万元,占{N}%")
+
+
+def _named_item_keys(folded: str) -> dict[int, str]:
+    """Offsets of the amounts such lines state → `item_budget:<path>`, `item_actual:<path>`, `class_*:<name>`."""
+    keyed: dict[int, str] = {}
+    m = _ITEM_LINE.match(folded)
+    if m:
+        path = re.sub(r"\((类|款|项)\)", "/", m.group("path")).rstrip("/")
+        keyed[m.start(2)] = f"item_budget:{path}"
+        keyed[m.start(3)] = f"item_actual:{path}"
+    for m in _CLASS_LINE.finditer(folded):
+        keyed[m.start(2)] = f"class_amount:{m.group('path')}"
+        keyed[m.start(3)] = f"class_share_pct:{m.group('path')}"
+    return keyed
 
 
 def _keyed_positions(section: str, text: str, spanning: bool) -> dict[int, str]:

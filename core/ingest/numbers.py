@@ -49,6 +49,15 @@ def is_blank(cell: str | None) -> bool:
 NUMBER_IN_TEXT = r"(?<![\d.])(\d{1,3}(?:,\s?\d{3})+(?:\.\s?\d+)?|\d+(?:\.\s?\d+)?)"
 
 
+def plain(x: Decimal | None) -> str:
+    """An amount with every significant decimal and at least two: 4180.760000 → 4180.76, 0.123456 stays."""
+    if x is None:
+        return ""
+    text = format(x.normalize(), "f")
+    whole, _, frac = text.partition(".")
+    return f"{whole}.{frac.ljust(2, '0')}"
+
+
 def text_number(s: str) -> Decimal:
     """Decimal of a number matched by NUMBER_IN_TEXT."""
     return Decimal(re.sub(r"[\s,]", "", s))

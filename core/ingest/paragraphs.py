@@ -39,6 +39,15 @@ def is_heading(text: str) -> bool:
     return bool(_HEADING.match(t)) and len(t) <= 32 and not re.search(r"[,，。;；:：]", t)
 
 
+def _ends_sentence(previous: str, following: str) -> bool:
+    """A full stop ends a paragraph; a colon only when a numbered item or heading follows (`其中：` + `（一）…`),
+    since PDF lines often break right after `主要用于：`."""
+    end = previous.rstrip()
+    if end.endswith((":", "：")):
+        return bool(_HEADING.match(fold(following)) or _ITEM.match(fold(following)))
+    return end.endswith(_TERMINAL)
+
+
 def paragraphs(lines) -> list[Paragraph]:
     """Group lines (objects with .no and .text) into paragraphs; headings stand alone."""
     out: list[Paragraph] = []
@@ -60,7 +69,7 @@ def paragraphs(lines) -> list[Paragraph]:
             flush()
             out.append(Paragraph(raw, fold(raw), [(0, ln.ref)]))
             continue
-        if texts and (texts[-1].rstrip().endswith(_TERMINAL) or "\t" in raw or _ITEM.match(fold(raw))):
+        if texts and (_ends_sentence(texts[-1], raw) or "\t" in raw or _ITEM.match(fold(raw))):
             flush()
         starts.append((len(folded), ln.ref))
         texts.append(raw)
