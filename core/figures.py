@@ -574,3 +574,18 @@ def select_projects_cached(con, doc_id: str, grades: tuple, code_prefix, rate_mi
     """projects() filtered by select_projects(); hashable arguments so the UI can cache it."""
     return select_projects(projects(con, doc_id), grades, code_prefix, rate_min, rate_max,
                            list(ids) if ids is not None else None)
+
+
+@dataclass(frozen=True)
+class PerformanceStated:
+    """What the narrative says about performance evaluation (useful when no self-evaluation tables are attached)."""
+
+    projects: Decimal | None
+    funds: Decimal | None
+    average_score: Decimal | None
+
+
+def performance_stated(con, doc_id: str) -> PerformanceStated:
+    return PerformanceStated(narrative_value(con, doc_id, "perf_self_count"),
+                             narrative_value(con, doc_id, "perf_self_funds"),
+                             narrative_value(con, doc_id, "perf_average_score"))

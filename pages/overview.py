@@ -15,6 +15,16 @@ st.caption("金额单位：万元。每个数字都来自部门公开的决算�
 s = call("figures.summary", doc)
 counts = call("audit.severity_counts", doc)
 ps = s["projects"]
+stated = call("figures.performance_stated", doc)
+if ps["count"]:
+    perf_value, perf_text = f"{ps['count']} 个", f"平均自评得分 {ps['average_score']} 分；部门按指标给这些项目打了分。"
+else:
+    perf_value = "未附自评表"
+    perf_text = (f"情况说明：自评项目 {int(stated.projects)} 个" + (f"，平均 {stated.average_score} 分" if stated.average_score else "")
+                 + "；文件没有附逐项目的自评表。") if stated.projects is not None else "文件没有附项目支出绩效自评表。"
+three_value = money(s["three_public_total"]) if s["three_public_total"] is not None else "未列示"
+three_text = "出国、公务用车、公务接待三项花费。" if s["three_public_total"] is not None else \
+    "公开07表的决算数一栏是空白；情况说明中的数字见“三公经费”页。"
 
 cards = [
     ("收入合计", money(s["income_total"]), "这一年部门总共收到的钱。", GLOSSARY_HELP["收入合计"]),
@@ -22,9 +32,8 @@ cards = [
     ("财政拨款收入", money(s["fiscal_income"]), "其中由财政（政府预算）拨给的钱。", GLOSSARY_HELP["财政拨款"]),
     ("基本支出", money(s["basic_total"]), "养人、办公等维持日常运转的钱。", GLOSSARY_HELP["基本支出"]),
     ("项目支出", money(s["project_total"]), "为办具体事情、完成专项任务花的钱。", GLOSSARY_HELP["项目支出"]),
-    ("三公经费", money(s["three_public_total"]), "出国、公务用车、公务接待三项花费。", GLOSSARY_HELP["三公经费"]),
-    ("绩效自评项目", f"{ps['count']} 个", f"平均自评得分 {ps['average_score'] or '—'} 分；部门按指标给这些项目打了分。",
-     GLOSSARY_HELP["绩效自评"]),
+    ("三公经费", three_value, three_text, GLOSSARY_HELP["三公经费"]),
+    ("绩效自评项目", perf_value, perf_text, GLOSSARY_HELP["绩效自评"]),
     ("审核发现：错误", f"{counts['error']} 条",
      f"另有警示 {counts['warning']} 条、尾数提示 {counts['info']} 条；我们逐项核对了文件自身的勾稽关系。",
      "错误：数字对不上；警示：值得关注；尾数提示：四舍五入造成的小差异。"),

@@ -199,4 +199,7 @@ def test_pages_on_a_pdf_document_without_performance_tables(page, two_doc_db):
     at = open_page(page, {"doc": "2024-final-dae7287c88"})
     assert at.sidebar.selectbox[0].value == "2024-final-dae7287c88"
     if page == PAGES[0]:
-        assert {m.label: m.value for m in at.metric}["收入合计"] == "2,946.25"
+        metrics = {m.label: m.value for m in at.metric}
+        assert metrics["收入合计"] == "2,946.25"
+        assert (metrics["三公经费"], metrics["绩效自评项目"]) == ("未列示", "未附自评表")
+        assert "自评项目 4 个，平均 99.43 分" in "\n".join(c.value for c in at.caption)
