@@ -156,3 +156,13 @@ def test_scan_without_text_layer_is_refused(tmp_path, capsys, seed_db):
     assert main(["ingest", str(scan), "--db", str(db)]) == 2
     assert capsys.readouterr().err.strip() == f"{scan}:1: no text layer; OCR is not supported"
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+
+
+BUDGET = CORPUS / "sh-putuo-justice-bureau-2026-dept-budget" / "dept_budget.pdf"
+
+
+@needs(BUDGET)
+def test_a_budget_is_not_a_final_account(tmp_path, capsys):
+    assert main(["ingest", str(BUDGET), "--db", str(tmp_path / "b.duckdb")]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"{BUDGET}:1: expected a 部门决算 document; found a 预算 (budget) disclosure, which juesuan does not read yet")

@@ -39,14 +39,24 @@ def _fiscal_year(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def not_a_final_account(name: str, text: str) -> Problem:
+    """The problem to report for a text that is not a 决算: say what it looks like when that is clear."""
+    if not re.search(r"[\u4e00-\u9fff]{4}", text):
+        found = "found no 决算 title or table (is it in an unknown encoding?)"
+    elif re.search(r"预算公开|部门预算|单位预算|预算表", fold(text[:5000])):
+        found = "found a 预算 (budget) disclosure, which juesuan does not read yet"
+    else:
+        found = "found no 决算 title or table"
+    return Problem(name, 1, f"expected a 部门决算 document; {found}")
+
+
 def read_document(path: str | Path, allow_incomplete: bool = False) -> Document:
     """Parse and validate a text-extraction 决算 file; raise InputError listing every problem found."""
     name = str(path)
     data = Path(path).read_bytes()
     text = decode(data, name)
     if "决算" not in text:
-        hint = " (is it in an unknown encoding?)" if not re.search(r"[\u4e00-\u9fff]{4}", text) else ""
-        raise InputError([Problem(name, 1, f"expected a 部门决算 document; found no 决算 title or table{hint}")])
+        raise InputError([not_a_final_account(name, text)])
     lay = layout(text, name)
     if not lay.tables and "二" not in lay.parts:
         raise InputError([Problem(name, 1, "expected a 部门决算 document with tables 公开01–09表; found none")])

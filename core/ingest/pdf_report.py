@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pdfplumber
 
-from core.ingest.document import build_document, tidy
+from core.ingest.document import build_document, not_a_final_account, tidy
 from core.ingest.errors import InputError, Problem
 from core.ingest.model import RawRow, RawTable, TABLE_TITLES, Unit
 from core.ingest.numbers import fold, is_blank, is_number
@@ -52,7 +52,7 @@ def read_pdf_document(path: str | Path, allow_incomplete: bool = False):
         lay.units = _read_units(pdf, lay)
     full_text = "\n\f".join(texts)  # a form feed starts each page, so positions map back to pages
     if "决算" not in full_text:
-        raise InputError([Problem(name, 1, "expected a 部门决算 document; found no 决算 title or table")])
+        raise InputError([not_a_final_account(name, full_text)])
     if not lay.department:
         for line in lines[:60]:
             m = _DEPT.match(re.sub(r"^第[一二三四五]部分", "", fold(line.text)))
