@@ -68,13 +68,19 @@ with right:
     spend = call("figures.expenditure_by_function", doc, "all", None)
     shown = display(spend, ["total"], ["share_pct"])
     shown["label"] = [f"{c} {n}" for c, n in zip(shown["code"], shown["name"])]
-    chart = alt.Chart(shown).mark_bar(color=PALETTE[0]).encode(
+    pick = alt.selection_point(name="pick", fields=["code"], on="click")
+    chart = alt.Chart(shown).mark_bar(color=PALETTE[0], cursor="pointer").encode(
         y=alt.Y("label:N", sort="-x", title=None),
         x=alt.X("total:Q", title="金额（万元）"),
         tooltip=[alt.Tooltip("label:N", title="科目"), alt.Tooltip("total:Q", title="金额（万元）", format=",.2f"),
                  alt.Tooltip("share_pct:Q", title="占比（%）", format=".1f")],
-    )
-    st.altair_chart(chart, width="stretch")
+    ).add_params(pick)
+    event = st.altair_chart(chart, width="stretch", on_select="rerun", key="overview-classes")
+    picked = (event or {}).get("selection", {}).get("pick") or []
+    if picked and picked[0].get("code"):
+        # every aggregate leads down: a click opens that 类 in 支出去向
+        st.switch_page("pages/spending.py", query_params={"doc": doc, "code": str(picked[0]["code"])})
+    st.caption("点击柱子查看这一类支出的明细。")
     with st.expander("表格"):
         st.dataframe(shown[["code", "name", "total", "share_pct"]], hide_index=True, width="stretch",
                      column_config={"code": "编码", "name": "科目", "total": st.column_config.NumberColumn("金额（万元）", format="%,.2f"),

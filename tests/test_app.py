@@ -203,3 +203,11 @@ def test_pages_on_a_pdf_document_without_performance_tables(page, two_doc_db):
         assert metrics["收入合计"] == "2,946.25"
         assert (metrics["三公经费"], metrics["绩效自评项目"]) == ("未列示", "未附自评表")
         assert "自评项目 4 个，平均 99.43 分" in "\n".join(c.value for c in at.caption)
+
+
+def test_overview_bar_click_opens_the_category(app_db):
+    at = open_page(PAGES[0])
+    at.session_state["overview-classes"] = {"selection": {"pick": [{"code": "204"}]}}
+    at.run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["合计（万元）"] == "3,391.24"
