@@ -54,6 +54,7 @@ class Context:
     reports: list[dict]
     report_indicators: dict[str, list[dict]] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)
+    units: dict[str, Decimal] = field(default_factory=dict)
 
     def rows(self, table: str, side: str | None = None) -> list[Item]:
         return [i for i in self.items if i.table == table and (side is None or i.side == side)]
@@ -145,8 +146,12 @@ def load_context(con, doc_id: str) -> Context:
     ).fetchall():
         report_indicators.setdefault(r[0], []).append(dict(zip(("name", "weight", "score", "ref"), r[1:])))
     titles = dict(con.execute("SELECT table_code, title FROM published_tables WHERE doc_id = ?", [doc_id]).fetchall())
+    from core.ingest.document import UNIT_FACTORS
+
+    units = {code: UNIT_FACTORS.get(fold(unit or "万元"), Decimal(1)) for code, unit in con.execute(
+        "SELECT table_code, unit FROM published_tables WHERE doc_id = ?", [doc_id]).fetchall()}
     return Context(doc_id, doc[0], doc[1], doc[2], set(titles), list(doc[3]), items, classified, narrative, yoy,
-                   projects, funds, indicators, reports, report_indicators, titles)
+                   projects, funds, indicators, reports, report_indicators, titles, units)
 
 
 def number_in(text: str | None) -> Decimal | None:

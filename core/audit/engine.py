@@ -14,7 +14,7 @@ def run_rules(con, doc_id: str) -> tuple[list[dict], list[dict]]:
     findings: list[dict] = []
     coverage: list[dict] = []
     for r in CATALOGUE:
-        out = Outcome(r)
+        out = Outcome(r, units=ctx.units)
         status = None
         try:
             r.check(ctx, out)

@@ -43,6 +43,12 @@ class Outcome:
     rule: "Rule"
     findings: list[Finding] = field(default_factory=list)
     checked: int = 0
+    units: dict[str, Decimal] = field(default_factory=dict)  # table → its printed unit in 万元 (元 = 0.0001)
+
+    def unit_for(self, table: str, related: str) -> Decimal:
+        """The coarser printed unit of the two sides compared: their rounding bounds the difference."""
+        other = related.split(":", 1)[0] if re.match(r"^T0\d:", related) else table
+        return max(self.units.get(table, Decimal(1)), self.units.get(other, Decimal(1)))
 
     def _add(self, severity, table, row, related, message, expected, actual, ref):
         diff = actual - expected if expected is not None and actual is not None else None
@@ -56,12 +62,12 @@ class Outcome:
         diff = actual - expected
         if diff == 0:
             return
-        tol = sum_tolerance(len(parts))
+        tol = sum_tolerance(len(parts), self.unit_for(table, related))
         label = what or f"{table} {row}"
         a, e, d = plain(actual), plain(expected), plain(diff)
         if abs(diff) <= tol:
             self._add("info", table, row, related,
-                      f"{label}：{a} 与 {related} 合计 {e} 相差 {d}，在尾数误差 ±{tol} 以内", expected, actual, ref)
+                      f"{label}：{a} 与 {related} 合计 {e} 相差 {d}，在尾数误差 ±{plain(tol)} 以内", expected, actual, ref)
         else:
             self._add(self.rule.severity, table, row, related,
                       f"{label}：{a} ≠ {related} 合计 {e}（差 {d}）", expected, actual, ref)
@@ -76,7 +82,7 @@ class Outcome:
         self.checked += 1
         if den == 0:
             return
-        lo, hi = ratio_range(num, den)
+        lo, hi = ratio_range(num, den, unit=self.unit_for(table, related))
         if lo <= stated <= hi:
             return
         exact = exact_ratio(num, den)
