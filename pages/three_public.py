@@ -36,7 +36,7 @@ st.markdown(safe(
     f"累计 {count(counts.abroad_persons, ' 人次')}；公务用车购置 {count(counts.vehicles_purchased, ' 辆')}，"
     f"保有 {count(counts.vehicles_held, ' 辆')}；公务接待 {count(counts.reception_batches, ' 批次')}、"
     f"{count(counts.reception_persons, ' 人次')}。"))
-for section, text in call("figures.section_texts", doc, "三公"):
+for _section, text in call("figures.section_texts", doc, "三公"):
     with st.expander("部门的说明（原文）"):
         st.markdown(safe(text))
 

@@ -311,7 +311,7 @@ def _t07(ctx, out):
     if not columns:
         raise Missing("T07 figures")
     for col in columns:
-        def amt(name):
+        def amt(name, col=col):
             i = items.get(name, {}).get(col)
             return i.amount if i else ZERO
         total = items.get("合计", {}).get(col)

@@ -105,7 +105,7 @@ def _classified(table: RawTable):
                 TableProblem(row.ref, f"expected at most {len(columns)} money columns; found {len(values)}")
             )
             continue
-        if "合计" in head or head[0] in ("类款项",) and head[1] == "合计":
+        if "合计" in head:
             code, name = None, "合计"
         elif _CODE.match(head[0]):
             code, name = head[0], cells[1].strip()

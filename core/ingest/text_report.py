@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from core.ingest.errors import InputError, Problem
 from core.ingest.model import TABLE_TITLES, RawRow, RawTable
@@ -141,8 +140,6 @@ def _read_tables(out: TextLayout, path: str) -> None:
             else:
                 table.rows.append(row)
         out.tables[code] = table
-    if not out.department:
-        out.department = ""
 
 
 def _is_header(cells: list[str]) -> bool:
@@ -155,8 +152,3 @@ def _is_header(cells: list[str]) -> bool:
     return any(c in ("栏次", "行次") for c in folded) and all(
         is_number(c) or c in ("栏次", "行次", "类款项", "") for c in folded
     )
-
-
-def read_path(path: Path) -> tuple[str, bytes]:
-    """The file's bytes and its display name; I/O errors propagate as OSError (exit status 1)."""
-    return str(path), Path(path).read_bytes()
