@@ -74,6 +74,8 @@ def cmd_ingest(args) -> int:
             print(f"{f}:1: expected a readable file; it does not exist", file=sys.stderr)
     files = [f for f in args.files if Path(f).exists()]
     result = ingest(files, db_path(args.db), allow_incomplete=args.allow_incomplete)
+    for line in result.merged:
+        print(line)
     for doc_id in result.loaded:
         print(f"loaded {doc_id}")
     for problem in result.problems:
@@ -92,6 +94,8 @@ def cmd_build(args) -> int:
     if db.exists():
         db.unlink()
     result = ingest(sources, db)
+    for line in result.merged:
+        print(line)
     for doc_id in result.loaded:
         print(f"loaded {doc_id}")
     for problem in result.problems:

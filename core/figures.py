@@ -453,7 +453,12 @@ def function_coverage(con, doc_id: str) -> pd.DataFrame:
 # ------------------------------------------------------------------ the headline
 
 def summary(con, doc_id: str) -> dict:
-    """Headline figures, amounts in 万元 (see docs/methodology.md for each key)."""
+    """Headline figures, amounts in 万元 (see docs/methodology.md for each key); a 预算 has its own set."""
+    kind = con.cursor().execute("SELECT kind FROM documents WHERE doc_id = ?", [doc_id]).fetchone()
+    if kind and kind[0] == "预算":
+        from core.budget import budget_summary
+
+        return budget_summary(con, doc_id)
     t01_in = _item(con, doc_id, "T01", "本年收入合计", "收入")
     t01_out = _item(con, doc_id, "T01", "本年支出合计", "支出")
     allf = function_totals(con, doc_id, "all")

@@ -21,6 +21,7 @@ class IngestResult:
 
     loaded: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    merged: list[str] = field(default_factory=list)  # one line per disclosure read from several files
 
 
 def project_extras(doc: Document) -> dict[str, tuple]:
@@ -39,29 +40,76 @@ def project_extras(doc: Document) -> dict[str, tuple]:
     return extras
 
 
+def is_pdf(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        return fh.read(5) == b"%PDF-"
+
+
+def is_budget_pdf(path: Path) -> bool:
+    """A PDF whose opening pages announce a 预算 disclosure (read by core.ingest.budget_report)."""
+    import pdfplumber
+
+    from core.ingest.budget_report import looks_like_budget
+
+    try:
+        with pdfplumber.open(path) as pdf:
+            text = "\n".join((p.extract_text() or "") for p in pdf.pages[:3])
+    except Exception:  # a damaged file is reported by the reader that opens it properly
+        return False
+    return looks_like_budget(text)
+
+
 def read_any(path: Path, allow_incomplete: bool) -> Document:
     """Dispatch on the file's format: a PDF by its magic bytes, anything else as a text extraction."""
-    with open(path, "rb") as fh:
-        magic = fh.read(5)
-    if magic == b"%PDF-":
+    if is_pdf(path):
         from core.ingest.pdf_report import read_pdf_document
 
         return read_pdf_document(path, allow_incomplete=allow_incomplete)
     return read_document(path, allow_incomplete=allow_incomplete)
 
 
-def ingest(paths: list[str | Path], db: str | Path, allow_incomplete: bool = False) -> IngestResult:
-    """Parse every file; load the good ones (each all-or-nothing) in one atomic swap of the database."""
-    result = IngestResult()
+def read_all(paths: list[Path], allow_incomplete: bool, result: IngestResult) -> list[Document]:
+    """Documents from the arguments: 决算 files one by one; budget files form disclosures — a folder is one
+    disclosure, and loose files given together are grouped by body, year and scope, so a narrative file and its
+    tables file become one document."""
+    from core.ingest.budget_report import build_budget, group_key, open_budget_file
+
     docs: list[Document] = []
-    for path in map(Path, paths):
+    disclosures: list[list] = []
+    loose: dict[tuple, list] = {}
+    for p in paths:
+        files = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in SUPPORTED) if p.is_dir() else [p]
+        budget_files = []
+        for path in files:
+            try:
+                if is_pdf(path) and is_budget_pdf(path):
+                    budget_files.append(open_budget_file(path))
+                else:
+                    docs.append(read_any(path, allow_incomplete))
+            except InputError as exc:
+                result.problems.extend(exc.problems)
+        if p.is_dir():
+            disclosures += [budget_files] if budget_files else []
+        for f in budget_files if not p.is_dir() else []:
+            loose.setdefault(group_key(f) if f.department and f.year else (str(f.path),), []).append(f)
+    for files in disclosures + list(loose.values()):
         try:
-            doc = read_any(path, allow_incomplete)
+            doc = build_budget(files, allow_incomplete)
         except InputError as exc:
             result.problems.extend(exc.problems)
             continue
-        doc.project_extras = project_extras(doc)
+        if len(files) > 1:
+            result.merged.append(f"merged {' + '.join(f.path.name for f in files)} into {doc.doc_id}")
         docs.append(doc)
+    return docs
+
+
+def ingest(paths: list[str | Path], db: str | Path, allow_incomplete: bool = False) -> IngestResult:
+    """Parse every file; load the good ones (each all-or-nothing) in one atomic swap of the database."""
+    result = IngestResult()
+    docs = read_all([Path(p) for p in paths], allow_incomplete, result)
+    for doc in docs:
+        doc.project_extras = project_extras(doc)
     if docs:
         from core.audit.engine import store_audit
 
@@ -70,8 +118,9 @@ def ingest(paths: list[str | Path], db: str | Path, allow_incomplete: bool = Fal
 
 
 def raw_sources(raw_dir: str | Path) -> list[Path]:
-    """The documents under data/raw that juesuan can read."""
-    return sorted(p for p in Path(raw_dir).iterdir() if p.suffix.lower() in SUPPORTED and p.is_file())
+    """The disclosures under data/raw: single files, and folders holding the files of one disclosure."""
+    return sorted(p for p in Path(raw_dir).iterdir()
+                  if (p.is_file() and p.suffix.lower() in SUPPORTED) or (p.is_dir() and not p.name.startswith(".")))
 
 
 def needs_build(db: str | Path, raw_dir: str | Path) -> bool:
@@ -80,7 +129,9 @@ def needs_build(db: str | Path, raw_dir: str | Path) -> bool:
     if not db.exists():
         return True
     built = db.stat().st_mtime
-    inputs = raw_sources(raw_dir) + list((Path(raw_dir).parent / "mappings").glob("*.csv"))
+    inputs = [f for p in raw_sources(raw_dir) for f in ([p] if p.is_file() else p.iterdir())]
+    inputs += list((Path(raw_dir).parent / "mappings").glob("*.csv"))
+    inputs += list((Path(raw_dir).parent / "layouts").glob("*.csv"))
     return any(p.stat().st_mtime > built for p in inputs)
 
 

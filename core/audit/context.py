@@ -39,6 +39,7 @@ class Context:
     """One document's figures, tables and performance data, with look-up helpers."""
 
     doc_id: str
+    kind: str
     fiscal_year: int
     department: str
     source_text: str
@@ -55,6 +56,8 @@ class Context:
     report_indicators: dict[str, list[dict]] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)
     units: dict[str, Decimal] = field(default_factory=dict)
+    budget_classified: dict[str, dict] = field(default_factory=dict)  # table → (code, column key) → (amount, ref, level)
+    column_keys: dict[tuple[str, str], str] = field(default_factory=dict)  # (table, printed column) → column key
 
     def rows(self, table: str, side: str | None = None) -> list[Item]:
         return [i for i in self.items if i.table == table and (side is None or i.side == side)]
@@ -93,7 +96,7 @@ class Context:
 def load_context(con, doc_id: str) -> Context:
     """Read the document from the public views (never the internal tables)."""
     doc = con.execute(
-        "SELECT d.fiscal_year, d.department, t.text, d.parts_found FROM documents d "
+        "SELECT d.fiscal_year, d.department, t.text, d.parts_found, d.kind FROM documents d "
         "JOIN source_texts t USING (doc_id) WHERE doc_id = ?", [doc_id]
     ).fetchone()
     items = [Item(*r) for r in con.execute(
@@ -150,8 +153,22 @@ def load_context(con, doc_id: str) -> Context:
 
     units = {code: UNIT_FACTORS.get(fold(unit or "万元"), Decimal(1)) for code, unit in con.execute(
         "SELECT table_code, unit FROM published_tables WHERE doc_id = ?", [doc_id]).fetchall()}
-    return Context(doc_id, doc[0], doc[1], doc[2], set(titles), list(doc[3]), items, classified, narrative, yoy,
-                   projects, funds, indicators, reports, report_indicators, titles, units)
+    budget_classified: dict[str, dict] = {}
+    for table, code, key, amount, ref, level in con.execute(
+        "SELECT table_code, code, column_key, amount, source_ref, level FROM classified_rows "
+        "WHERE doc_id = ? AND table_code LIKE 'B%' AND amount IS NOT NULL", [doc_id]).fetchall():
+        budget_classified.setdefault(table, {})[(code, key)] = (amount, ref, level)
+    column_keys = {}
+    if doc[4] == "预算":
+        from core.ingest.layouts import layout_for
+
+        for table, column in {(i.table, i.column) for i in items}:
+            lay = layout_for(table)
+            key = lay.column_key(column) if lay else None
+            column_keys[(table, fold(column))] = key or ("total" if lay and lay.shape == "classified" else None)
+    return Context(doc_id, doc[4], doc[0], doc[1], doc[2], set(titles), list(doc[3]), items, classified, narrative,
+                   yoy, projects, funds, indicators, reports, report_indicators, titles, units, budget_classified,
+                   column_keys)
 
 
 def number_in(text: str | None) -> Decimal | None:

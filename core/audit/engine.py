@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from core.audit.context import Missing, load_context
-from core.audit.rules import CATALOGUE, NotApplicable, Outcome
+from core.audit.rules import CATALOGUE
+from core.audit.rules import NotApplicable, Outcome
 
 
 def run_rules(con, doc_id: str) -> tuple[list[dict], list[dict]]:
@@ -17,6 +18,8 @@ def run_rules(con, doc_id: str) -> tuple[list[dict], list[dict]]:
         out = Outcome(r, units=ctx.units)
         status = None
         try:
+            if ctx.kind not in r.kinds:
+                raise NotApplicable(f"{r.id} reads {'/'.join(r.kinds)} data")
             r.check(ctx, out)
         except NotApplicable:
             status = "not_applicable"

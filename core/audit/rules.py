@@ -47,7 +47,9 @@ class Outcome:
 
     def unit_for(self, table: str, related: str) -> Decimal:
         """The coarser printed unit of the two sides compared: their rounding bounds the difference."""
-        other = related.split(":", 1)[0] if re.match(r"^T0\d:", related) else table
+        if related.startswith("N:"):  # the narrative states 万元 to two decimals
+            return Decimal(1)
+        other = related.split(":", 1)[0] if re.match(r"^[TB]\d\d:", related) else table
         return max(self.units.get(table, Decimal(1)), self.units.get(other, Decimal(1)))
 
     def _add(self, severity, table, row, related, message, expected, actual, ref):
@@ -106,14 +108,15 @@ class Rule:
     why: str
     severity: str
     check: Callable[[Context, Outcome], None]
+    kinds: tuple[str, ...] = ("决算",)  # the document kinds whose data the rule reads; others: not_applicable
 
 
 CATALOGUE: list[Rule] = []
 
 
-def rule(id: str, title: str, compares: str, why: str, severity: str = "error"):
+def rule(id: str, title: str, compares: str, why: str, severity: str = "error", kinds: tuple[str, ...] = ("决算",)):
     def register(fn):
-        CATALOGUE.append(Rule(id, title, compares, why, severity, fn))
+        CATALOGUE.append(Rule(id, title, compares, why, severity, fn, kinds))
         return fn
     return register
 
@@ -827,7 +830,7 @@ PLACEHOLDER = re.compile(r"XX|ＸＸ|××|xx|\*\*\*|某某")
 
 
 @rule("D-PLACEHOLDER", "部门名称不是模板占位符", "部门名称及文中的单位名称不含 XX、××、*** 等占位符",
-      "模板未替换就发布，说明文件不是真实部门的决算。")
+      "模板未替换就发布，说明文件不是真实部门的决算或预算。", kinds=("决算", "预算"))
 def _d_placeholder(ctx, out):
     out.checked += 1
     if PLACEHOLDER.search(ctx.department or ""):
@@ -850,7 +853,8 @@ def _d_titles(ctx, out):
             out.flag("D", code, f"公开{code[1:]}表标题为“{title}”，不是规范写法", "", related=code)
 
 
-@rule("D-YEAR", "各部分标注的年度一致", "“第X部分 YYYY 年度…”等标题中的年度 = 文件年度", "年度写错会让读者误读整份文件。")
+@rule("D-YEAR", "各部分标注的年度一致", "“第X部分 YYYY 年度…”等标题中的年度 = 文件年度", "年度写错会让读者误读整份文件。",
+      kinds=("决算", "预算"))
 def _d_year(ctx, out):
     years = [(m.group(1) or m.group(2), ctx.text_ref(m.start()))
              for m in re.finditer(r"第[一二三四五]部分[^\n]*?(?:(20\d{2})\s*年度|年度[^\n]*\n\s*(20\d{2})\s*\n)",
@@ -865,3 +869,6 @@ def _d_year(ctx, out):
 
 
 RULES = {r.id: r for r in CATALOGUE}
+
+
+from core.audit import budget_rules  # noqa: E402,F401  (registers the 预算 rules in the same catalogue)

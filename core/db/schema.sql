@@ -7,12 +7,14 @@ CREATE TABLE IF NOT EXISTS t_document (
     department      VARCHAR NOT NULL,
     fiscal_year     INTEGER NOT NULL,
     kind            VARCHAR NOT NULL,
+    scope           VARCHAR NOT NULL DEFAULT '部门',
     money_unit      VARCHAR NOT NULL,
     source_file     VARCHAR NOT NULL,
     source_sha256   VARCHAR NOT NULL,
     source_format   VARCHAR NOT NULL,
     parts_found     VARCHAR[] NOT NULL,
     missing_tables  VARCHAR[] NOT NULL,
+    source_files    VARCHAR[],
     ingested_at     TIMESTAMP NOT NULL,
     source_text     VARCHAR NOT NULL
 );
@@ -22,7 +24,8 @@ CREATE TABLE IF NOT EXISTS t_unit (
 );
 
 CREATE TABLE IF NOT EXISTS t_table (
-    doc_id VARCHAR, table_code VARCHAR, title VARCHAR, unit VARCHAR, notes VARCHAR, source_ref VARCHAR
+    doc_id VARCHAR, table_code VARCHAR, title VARCHAR, unit VARCHAR, notes VARCHAR, source_ref VARCHAR,
+    role VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS t_table_row (

@@ -14,6 +14,7 @@ from typing import Callable, Iterable
 import duckdb
 import pyarrow as pa
 
+from core.ingest.layouts import role_of
 from core.ingest.model import Document
 from core.ingest.reference import function_classes
 
@@ -70,15 +71,16 @@ def insert_document(con, doc: Document) -> None:
     """All rows of one document; the caller wraps this in a transaction."""
     d = doc.doc_id
     _insert(con, "t_document",
-            ["doc_id", "department", "fiscal_year", "kind", "money_unit", "source_file", "source_sha256",
-             "source_format", "parts_found", "missing_tables", "ingested_at", "source_text"],
-            [(d, doc.department, doc.fiscal_year, doc.kind, doc.money_unit, doc.source_file, doc.source_sha256,
-              doc.source_format, doc.parts_found, doc.missing_tables,
-              datetime.now(timezone.utc).replace(tzinfo=None), doc.source_text)])
+            ["doc_id", "department", "fiscal_year", "kind", "scope", "money_unit", "source_file", "source_sha256",
+             "source_format", "parts_found", "missing_tables", "source_files", "ingested_at", "source_text"],
+            [(d, doc.department, doc.fiscal_year, doc.kind, doc.scope, doc.money_unit, doc.source_file,
+              doc.source_sha256, doc.source_format, doc.parts_found, doc.missing_tables,
+              doc.source_files or [doc.source_file], datetime.now(timezone.utc).replace(tzinfo=None),
+              doc.source_text)])
     _insert(con, "t_unit", ["doc_id", "seq", "name", "unit_type", "staff", "source_ref", "note"],
             [(d, n, u.name, u.unit_type, u.staff, u.source_ref, u.note) for n, u in enumerate(doc.units)])
-    _insert(con, "t_table", ["doc_id", "table_code", "title", "unit", "notes", "source_ref"],
-            [(d, t.code, t.title, t.unit, "\n".join(t.notes), t.ref) for t in doc.tables.values()])
+    _insert(con, "t_table", ["doc_id", "table_code", "title", "unit", "notes", "source_ref", "role"],
+            [(d, t.code, t.title, t.unit, "\n".join(t.notes), t.ref, role_of(t.code)) for t in doc.tables.values()])
     rows = []
     for t in doc.tables.values():
         for n, r in enumerate(t.header, start=-len(t.header) + 1):

@@ -1,19 +1,34 @@
 -- The public SQL surface of juesuan. The README documents every view and column; tests check they agree.
 
 CREATE OR REPLACE VIEW documents AS
-SELECT doc_id, department, fiscal_year, kind, money_unit, source_file, source_sha256, parts_found,
-       missing_tables, source_format, ingested_at
+SELECT doc_id, department, fiscal_year, kind, scope, money_unit, source_file, source_files, source_sha256,
+       parts_found, missing_tables, source_format, ingested_at
 FROM t_document;
+
+-- Which role each table plays, for either kind: a 预算 公开05表 is not a 决算 公开05表, their roles say what they hold.
+CREATE OR REPLACE VIEW table_roles AS
+SELECT t.doc_id, d.kind, t.table_code, t.role, t.title
+FROM t_table t JOIN t_document d USING (doc_id);
 
 CREATE OR REPLACE VIEW units AS
 SELECT doc_id, name, unit_type, staff, source_ref, note FROM t_unit ORDER BY doc_id, seq;
 
 CREATE OR REPLACE VIEW line_items AS
-SELECT doc_id, table_code, row_label, code, column_label, amount, source_ref, row_no, side, col_no
-FROM t_line_item ORDER BY doc_id, table_code, row_no, side DESC, col_no;
+SELECT i.doc_id, i.table_code, i.row_label, i.code, i.column_label, i.amount, i.source_ref, i.row_no, i.side,
+       i.col_no, t.role
+FROM t_line_item i LEFT JOIN t_table t USING (doc_id, table_code)
+ORDER BY i.doc_id, i.table_code, i.row_no, i.side DESC, i.col_no;
 
 CREATE OR REPLACE VIEW published_tables AS
-SELECT doc_id, table_code, title, unit, notes, source_ref FROM t_table;
+SELECT doc_id, table_code, title, unit, notes, source_ref, role FROM t_table;
+
+CREATE OR REPLACE VIEW classified_rows AS
+SELECT r.doc_id, r.table_code, t.role, r.code, r.name, r.level, r.parent_code, r.category, v.column_key,
+       v.amount, r.source_ref
+FROM t_classified_row r
+JOIN t_table t USING (doc_id, table_code)
+LEFT JOIN t_classified_value v USING (doc_id, table_code, code)
+ORDER BY r.doc_id, r.table_code, r.code, v.column_key;
 
 CREATE OR REPLACE VIEW income_by_function AS
 SELECT r.doc_id, r.code, r.name, r.level, r.parent_code,
@@ -27,7 +42,7 @@ SELECT r.doc_id, r.code, r.name, r.level, r.parent_code,
        r.source_ref
 FROM t_classified_row r
 LEFT JOIN t_classified_value v USING (doc_id, table_code, code)
-WHERE r.table_code = 'T02'
+WHERE r.table_code = 'T02' OR r.table_code = 'B02'
 GROUP BY ALL ORDER BY r.doc_id, r.code;
 
 CREATE OR REPLACE VIEW expenditure_by_function AS
@@ -41,7 +56,7 @@ SELECT r.doc_id, r.code, r.name, r.level, r.parent_code,
        r.source_ref
 FROM t_classified_row r
 LEFT JOIN t_classified_value v USING (doc_id, table_code, code)
-WHERE r.table_code = 'T03'
+WHERE r.table_code = 'T03' OR r.table_code = 'B03'
 GROUP BY ALL ORDER BY r.doc_id, r.code;
 
 CREATE OR REPLACE VIEW gpb_expenditure_by_function AS
@@ -52,23 +67,57 @@ SELECT r.doc_id, r.code, r.name, r.level, r.parent_code,
        r.source_ref
 FROM t_classified_row r
 LEFT JOIN t_classified_value v USING (doc_id, table_code, code)
-WHERE r.table_code = 'T05'
+WHERE r.table_code = 'T05' OR r.table_code = 'B07'
 GROUP BY ALL ORDER BY r.doc_id, r.code;
 
 CREATE OR REPLACE VIEW basic_expenditure_by_economic AS
 SELECT r.doc_id, r.code, r.name, r.level, r.parent_code,
-       max(v.amount) AS amount, r.category, r.source_ref
+       coalesce(max(v.amount) FILTER (WHERE v.column_key = 'total'), max(v.amount)) AS amount, r.category,
+       r.source_ref
 FROM t_classified_row r
 LEFT JOIN t_classified_value v USING (doc_id, table_code, code)
-WHERE r.table_code = 'T06'
+WHERE r.table_code = 'T06' OR r.table_code = 'B08'
 GROUP BY ALL ORDER BY r.doc_id, r.code;
 
 CREATE OR REPLACE VIEW economic_classes AS
 SELECT DISTINCT code, first(name ORDER BY doc_id) OVER (PARTITION BY code) AS name, level, parent_code
-FROM t_classified_row WHERE table_code = 'T06';
+FROM t_classified_row WHERE table_code IN ('T06', 'B06', 'B08', 'B12');
 
 CREATE OR REPLACE VIEW function_classes AS
 SELECT code, name, aliases, 1 AS level FROM t_function_class;
+
+-- 预算 only: 财政拨款 (all fiscal funds) by function; the 一般公共预算 share is in gpb_expenditure_by_function.
+CREATE OR REPLACE VIEW fiscal_expenditure_by_function AS
+SELECT r.doc_id, r.code, r.name, r.level, r.parent_code,
+       max(v.amount) FILTER (WHERE v.column_key = 'total')   AS total,
+       max(v.amount) FILTER (WHERE v.column_key = 'basic')   AS basic,
+       max(v.amount) FILTER (WHERE v.column_key = 'project') AS project,
+       r.source_ref
+FROM t_classified_row r
+LEFT JOIN t_classified_value v USING (doc_id, table_code, code)
+WHERE r.table_code = 'B05'
+GROUP BY ALL ORDER BY r.doc_id, r.code;
+
+-- 预算 only: 一般公共预算机关运行经费 by economic class (Jiangsu 公开11表).
+CREATE OR REPLACE VIEW office_operation_by_economic AS
+SELECT r.doc_id, r.code, r.name, r.level, r.parent_code, max(v.amount) AS amount, r.source_ref
+FROM t_classified_row r
+LEFT JOIN t_classified_value v USING (doc_id, table_code, code)
+WHERE r.table_code = 'B12'
+GROUP BY ALL ORDER BY r.doc_id, r.code;
+
+-- 预算 only: 会议费, 培训费 and 机关运行经费 printed beside the 三公 budget, and the table's overall 总计.
+CREATE OR REPLACE VIEW budget_other_expenses AS
+SELECT doc_id, row_label AS item, amount AS budget, source_ref
+FROM t_line_item
+WHERE table_code = 'B09' AND row_label IN ('会议费', '培训费', '机关运行经费', '总计')
+ORDER BY doc_id, col_no;
+
+-- 预算 only: every figure of the 政府采购预算表 as printed (row text, column, amount).
+CREATE OR REPLACE VIEW procurement_budget AS
+SELECT doc_id, row_no, row_label AS item, column_label, amount, source_ref
+FROM t_line_item WHERE table_code = 'B13'
+ORDER BY doc_id, row_no, col_no;
 
 CREATE OR REPLACE VIEW three_public_funds AS
 SELECT doc_id, item,
@@ -79,14 +128,15 @@ FROM (
     SELECT doc_id, row_no, column_label, amount, source_ref,
            CASE
              WHEN regexp_replace(row_label, '\s', '', 'g') LIKE '%合计%' THEN '合计'
+             WHEN row_label IN ('总计', '会议费', '培训费', '机关运行经费') THEN NULL
              WHEN row_label LIKE '%出国%' THEN '因公出国（境）费'
              WHEN row_label LIKE '%购置及运行%' THEN '公务用车购置及运行维护费'
              WHEN row_label LIKE '%购置费%' THEN '公务用车购置费'
              WHEN row_label LIKE '%运行%' THEN '公务用车运行维护费'
              WHEN row_label LIKE '%接待%' THEN '公务接待费'
            END AS item
-    FROM t_line_item WHERE table_code = 'T07'
-) GROUP BY doc_id, item ORDER BY doc_id, row_no;
+    FROM t_line_item WHERE table_code IN ('T07', 'B09')
+) WHERE item IS NOT NULL GROUP BY doc_id, item ORDER BY doc_id, row_no;
 
 CREATE OR REPLACE VIEW narrative_figures AS
 SELECT doc_id, section, label, value, unit, source_ref, key, phrase

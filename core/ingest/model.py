@@ -215,3 +215,5 @@ class Document:
     glossary: list[tuple[str, str, str]]
     source_text: str
     notes: list[str] = field(default_factory=list)
+    scope: str = "部门"  # 部门 (the department with its units) or 单位 (one unit)
+    source_files: list[str] = field(default_factory=list)  # every file of the disclosure, in reading order

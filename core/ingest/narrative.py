@@ -109,6 +109,21 @@ KEYED: list[tuple[str, str, tuple[str, ...]]] = [
     ("国有资产", rf"单位价值100万元以上设备(?:\(不含车辆\))?{N}台", ("equipment_over_1m",)),
 ]
 
+# 预算 phrasing: the same keys where the meaning is the same (a budget's totals are its 收支预算总表 totals).
+BUDGET_KEYED: list[tuple[str, str, tuple[str, ...]]] = [
+    ("", rf"(?:本年)?收入预算(?:总计|合计){N}万元", ("income_total",)),
+    ("", rf"(?:^|年,|[。;])[^,。;]{{0,40}}?收入预算{N}万元,其中:财政拨款收入{N}万元", ("income_total", "fiscal_income_total")),
+    ("", rf"财政拨款收入预算总计{N}万元", ("fiscal_income_total",)),
+    ("", rf"(?:本年)?支出预算(?:总计|合计){N}万元", ("expenditure_total",)),
+    ("", rf"(?:^|[。;])支出预算{N}万元,其中:财政拨款支出预算{N}万元", ("expenditure_total", "fiscal_expenditure_total")),
+    ("三公", rf"“三公”经费预算数?为{N}万元", ("three_public:合计:budget",)),
+    ("三公", rf"(?:^|[(（)）\d、.:;,])(?P<name>因公出国\(境\)费|公务用车购置及运行(?:维护)?费|公务用车购置费|公务用车运行(?:维护)?费|公务接待费)(?:预算)?(?:为)?{N}万元",
+     ("three_public:{name}:budget",)),
+    ("", rf"机关运行经费预算(?:支出|为|数为)?{N}万元", ("admin_cost",)),
+    ("", rf"政府采购预算(?:总金额为|总额为|为)?{N}万元", ("procurement_total",)),
+]
+NARRATIVE_PATTERNS = {"final": None, "budget": BUDGET_KEYED}
+
 KEY_LABELS = {
     "total_income_all": "收入总计", "total_expenditure_all": "支出总计", "total_change": "收支总计比上年增减",
     "total_change_pct": "收支总计比上年增减率", "income_total": "本年收入合计", "income_change": "收入比上年增减",
@@ -179,8 +194,10 @@ def _expand(template: str, m: re.Match) -> str:
     return template
 
 
-def parse_narrative(lines) -> tuple[list[NarrativeFigure], list[YoyLine], dict[str, str]]:
-    """All figures of Part 3 with keys where known, the YoY lines, and each section's text."""
+def parse_narrative(lines, keyed: str = "final") -> tuple[list[NarrativeFigure], list[YoyLine], dict[str, str]]:
+    """All figures of Part 3 with keys where known, the YoY lines, and each section's text; `keyed` names the
+    phrasing set (决算 "final", 预算 "budget")."""
+    patterns = NARRATIVE_PATTERNS[keyed] or KEYED
     figures: list[NarrativeFigure] = []
     yoy: list[YoyLine] = []
     texts: dict[str, list[str]] = {}
@@ -194,9 +211,9 @@ def parse_narrative(lines) -> tuple[list[NarrativeFigure], list[YoyLine], dict[s
             continue
         section = f"{top}/{sub}" if sub else top
         texts.setdefault(section, []).append(para.text)
-        spanning = {**_spanning_keys(section, para.folded), **_named_item_keys(para.folded)}
+        spanning = {**_keyed_positions(section, para.folded, True, patterns), **_named_item_keys(para.folded)}
         for sentence, offset in _sentences(para.folded):
-            found = _sentence_figures(section, sentence, offset, para)
+            found = _sentence_figures(section, sentence, offset, para, patterns)
             for fig, pos in found:
                 key = spanning.get(offset + pos)
                 if key and not fig.key:
@@ -224,8 +241,8 @@ def _quoted_spans(sentence: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in re.finditer(r"“[^”]*”", sentence)]
 
 
-def _sentence_figures(section: str, sentence: str, offset: int, para: Paragraph) -> list[NarrativeFigure]:
-    keyed = _keyed_positions(section, sentence, spanning=False)
+def _sentence_figures(section: str, sentence: str, offset: int, para: Paragraph, patterns) -> list[NarrativeFigure]:
+    keyed = _keyed_positions(section, sentence, False, patterns)
     quoted = _quoted_spans(sentence)
     out: list[tuple[NarrativeFigure, int]] = []
     for m in _FIGURE.finditer(sentence):
@@ -258,11 +275,6 @@ def _sentence_figures(section: str, sentence: str, offset: int, para: Paragraph)
     return out
 
 
-def _spanning_keys(section: str, folded: str) -> dict[int, str]:
-    """Keyed patterns that run across a full stop, matched on the whole paragraph: offset → key."""
-    return _keyed_positions(section, folded, spanning=True)
-
-
 # Lines that name a 科目 by its printed path instead of its code (the Shanghai template):
 #   1、一般公共服务支出（类）财政事务（款）行政运行（项）。主要用于：…年初预算为1560.05万元，支出决算为1511.89万元。
 #   一般公共服务支出（类）2106.66万元，占71.73%；
@@ -285,10 +297,10 @@ def _named_item_keys(folded: str) -> dict[int, str]:
     return keyed
 
 
-def _keyed_positions(section: str, text: str, spanning: bool) -> dict[int, str]:
+def _keyed_positions(section: str, text: str, spanning: bool, patterns=None) -> dict[int, str]:
     """Offset of each number a KEYED pattern names → its key; `spanning` picks the patterns that cross a 。."""
     keyed: dict[int, str] = {}
-    for needle, pattern, keys in KEYED:
+    for needle, pattern, keys in patterns or KEYED:
         if ("。" in pattern) != spanning or not re.search(needle, section):
             continue
         for m in re.finditer(pattern, text):
