@@ -1,0 +1,158 @@
+"""Budgets read from the real corpus files kept in data/raw: identity, tables by role, merge, views, audit."""
+
+from __future__ import annotations
+
+import csv
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from core.cli import main
+from core.ingest.budget_report import read_budget
+from core.ingest.layouts import match_title
+from core.pipeline import ingest, raw_sources
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "data" / "raw"
+PROCURATORATE_2019 = RAW / "js-procuratorate-2019-dept-budget"
+JUSTICE_DEPT = RAW / "sh-putuo-justice-bureau-2026-dept-budget"
+JUSTICE_UNIT = RAW / "sh-putuo-justice-bureau-2026-unit-budget"
+CPPCC_2019 = RAW / "js-cppcc-office-2019-dept-budget"
+
+
+@pytest.fixture(scope="module")
+def corpus_db(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("corpus") / "corpus.duckdb"
+    result = ingest(raw_sources(RAW), db)
+    assert not result.problems, result.problems
+    assert len(result.loaded) == 16
+    return db
+
+
+@pytest.fixture()
+def ccon(corpus_db):
+    c = duckdb.connect(str(corpus_db), read_only=True)
+    yield c
+    c.close()
+
+
+def test_every_corpus_budget_reads_as_a_budget_with_scope(ccon):
+    rows = ccon.execute("SELECT department, fiscal_year, kind, scope FROM documents WHERE kind = '预算' "
+                        "ORDER BY department, fiscal_year, scope").fetchall()
+    assert len(rows) == 14
+    assert ("上海市普陀区司法局", 2026, "预算", "部门") in rows
+    assert ("上海市普陀区司法局", 2026, "预算", "单位") in rows
+    assert {(d, y) for d, y, *_ in rows if d.startswith("江苏省")} == {
+        (d, y) for d in ("江苏省人民检察院", "江苏省高级人民法院", "江苏省政协办公厅") for y in (2017, 2018, 2019)}
+    assert ccon.execute("SELECT count(*) FROM documents WHERE kind = '决算'").fetchone()[0] == 2
+
+
+def test_procuratorate_2019_tables_by_role_with_pages():
+    doc = read_budget(sorted(PROCURATORATE_2019.glob("*.pdf")))
+    assert (doc.department, doc.fiscal_year, doc.kind, doc.scope) == ("江苏省人民检察院", 2019, "预算", "部门")
+    assert sorted(doc.tables) == ["B01", "B02", "B03", "B04", "B05", "B06", "B07", "B08", "B09", "B10", "B12", "B13"]
+    b01 = {(i.side, i.row_label): i for i in doc.line_items if i.table_code == "B01"}
+    assert b01[("收入", "收入合计")].amount == Decimal("24169.74")
+    assert b01[("支出", "支出合计")].amount == Decimal("24169.74")
+    # the wrapped label 三、单位预留机动经 / 费 rejoins and keeps its figure printed on the line between
+    assert b01[("支出", "三、单位预留机动经费")].amount == Decimal("3990.40")
+    assert b01[("支出", "四、公共安全支出")].source_ref == "page:14"
+    b07 = {r.code: r for r in doc.classified if r.table_code == "B07"}
+    assert b07["2040401"].values["total"] == Decimal("12268.62") and b07["2040401"].source_ref == "page:18"
+    # a name wrapped around its code's line (机关事业单位基本养老保险 / 30108 1,064.46 / 缴费)
+    b08 = {r.code: r for r in doc.classified if r.table_code == "B08"}
+    assert b08["30108"].name == "机关事业单位基本养老保险缴费"
+    assert b08["30108"].values["total"] == Decimal("1064.46")
+    three = {i.row_label: i.amount for i in doc.line_items if i.table_code == "B09"}
+    assert three["合计"] == Decimal("418.26") and three["公务用车运行维护费"] == Decimal("237")
+    assert three["会议费"] == Decimal("158.44") and "公务用车购置费" not in three  # printed blank
+
+
+def test_shanghai_tables_in_yuan_convert_exactly_and_unit_scope_is_its_own_document():
+    dept = read_budget([JUSTICE_DEPT / "dept_budget.pdf"])
+    unit = read_budget([JUSTICE_UNIT / "unit_budget.pdf"])
+    assert dept.doc_id != unit.doc_id and (dept.scope, unit.scope) == ("部门", "单位")
+    b01 = {(i.side, i.row_label): i.amount for i in dept.line_items if i.table_code == "B01"}
+    assert b01[("收入", "收入总计")] == Decimal("9628.221344")  # 96,282,213.44 元
+    assert dept.tables["B01"].unit == "元" and dept.tables["B09"].unit == "万元"
+    three = {i.row_label: i.amount for i in dept.line_items if i.table_code == "B09"}
+    assert three == {"合计": Decimal("10.81"), "因公出国（境）费": 0, "公务接待费": Decimal("0.83"),
+                     "公务用车购置及运行维护费": Decimal("9.98"), "公务用车购置费": 0,
+                     "公务用车运行维护费": Decimal("9.98"), "机关运行经费": Decimal("217.83")}
+    keyed = {f.key: f.value for f in dept.narrative if f.key}
+    assert keyed["income_total"] == Decimal("9628.22") and keyed["three_public:合计:budget"] == Decimal("10.81")
+
+
+def test_two_files_merge_into_one_disclosure_with_file_named_provenance(tmp_path, capsys):
+    files = sorted(CPPCC_2019.glob("*.pdf"))
+    db = tmp_path / "m.duckdb"
+    assert main(["ingest", *map(str, files), "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "merged" in out and "2019-budget-" in out
+    con = duckdb.connect(str(db), read_only=True)
+    source_files, = con.execute("SELECT source_files FROM documents").fetchone()
+    assert sorted(source_files) == sorted(f.name for f in files)
+    ref = con.execute("SELECT source_ref FROM line_items WHERE table_code = 'B01' LIMIT 1").fetchone()[0]
+    assert ref.startswith("江苏省政协办公厅2019年预算公开表.pdf#page:")
+    assert con.execute("SELECT count(*) FROM narrative_figures WHERE key = 'income_total'").fetchone()[0] >= 1
+
+
+def test_narrative_alone_is_refused_with_a_hint(tmp_path, capsys):
+    narrative = CPPCC_2019 / "江苏省政协办公厅2019年度部门预算.pdf"
+    assert main(["ingest", str(narrative), "--db", str(tmp_path / "n.duckdb")]) == 2
+    assert "ingest A.pdf B.pdf" in capsys.readouterr().err
+    assert not (tmp_path / "n.duckdb").exists()
+
+
+def test_views_span_both_kinds_and_summary_gives_budget_totals(ccon, corpus_db, capsys):
+    kinds = dict(ccon.execute("SELECT d.kind, count(DISTINCT g.doc_id) FROM gpb_expenditure_by_function g "
+                              "JOIN documents d USING (doc_id) GROUP BY 1").fetchall())
+    assert kinds["预算"] == 14 and kinds["决算"] == 2
+    roles = ccon.execute("SELECT DISTINCT role FROM published_tables WHERE table_code = 'B07'").fetchall()
+    assert roles == [("gpb_expenditure_by_function",)]
+    doc = ccon.execute("SELECT doc_id FROM documents WHERE department = '江苏省人民检察院' AND fiscal_year = 2019"
+                       ).fetchone()[0]
+    assert main(["summary", "--doc", doc, "--json", "--db", str(corpus_db)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["kind"] == "预算" and data["income_total"] == 24169.74 and data["expenditure_total"] == 24169.74
+    assert data["three_public_total"] == 418.26 and data["basic_total"] == 15844.04
+
+
+def test_error_findings_on_authentic_documents_are_exactly_the_reviewed_list(ccon):
+    with open(ROOT / "tests" / "fixtures" / "expected_findings.csv", encoding="utf-8") as fh:
+        expected = sorted((r["source"], r["rule_id"], r["table_code"], int(r["page"])) for r in csv.DictReader(fh))
+    rows = ccon.execute("SELECT d.source_file, d.source_files, f.rule_id, f.table_code, f.source_ref "
+                        "FROM audit_findings f JOIN documents d USING (doc_id) WHERE f.severity = 'error'").fetchall()
+    folders = {p.name: sorted(f.name for f in p.iterdir()) for p in RAW.iterdir() if p.is_dir()}
+    found = []
+    for source, files, rule_id, table, ref in rows:
+        folder = next((k for k, v in folders.items() if v == sorted(files)), source)
+        found.append((folder, rule_id, table, int(ref.rsplit(":", 1)[1])))
+    assert sorted(found) == expected
+
+
+def test_budget_rules_declare_kinds_and_final_rules_are_not_applicable_to_budgets(ccon):
+    status = dict(ccon.execute(
+        "SELECT c.rule_id, c.status FROM audit_coverage c JOIN documents d USING (doc_id) "
+        "WHERE d.department = '上海市普陀区司法局' AND d.scope = '部门'").fetchall())
+    assert status["T01-BALANCE"] == "not_applicable" and status["P-SCORE-SUM"] == "not_applicable"
+    assert status["B-BALANCE"] == "passed" and status["B-NARRATIVE"] == "passed"
+    final = dict(ccon.execute("SELECT c.rule_id, c.status FROM audit_coverage c WHERE doc_id = '2022-final-1c256323b7'"
+                              ).fetchall())
+    assert final["B-BALANCE"] == "not_applicable"
+
+
+@pytest.mark.parametrize("line, code", [
+    ("公开 04 表：财政拨款收支预算总表", "B04"),
+    ("一、2017年度江苏省高级人民法院部门收支预算总表", "B01"),
+    ("2026年预算单位财务收支预算总表", "B01"),
+    ("十、2018年度江苏省高级人民法院政府性基金预算财政拨款支出预算表", "B10"),
+    ("2026年部门“三公”经费和机关运行经费预算表", "B09"),
+    ("一、收支预算总表情况说明", None),
+])
+def test_titles_are_recognised_from_the_layout_data(line, code):
+    lay = match_title(line)
+    assert (lay.code if lay else None) == code
