@@ -144,8 +144,8 @@ def _documents(version: tuple, path: str):
     from core.query import frame
 
     return frame(_handle(path).cursor(),
-                 "SELECT doc_id, department, fiscal_year, kind, source_file, parts_found FROM documents "
-                 "ORDER BY fiscal_year DESC, department")
+                 "SELECT doc_id, department, fiscal_year, kind, scope, source_file, parts_found FROM documents "
+                 "ORDER BY kind = '决算' DESC, fiscal_year DESC, department, scope")
 
 
 def documents():
@@ -174,13 +174,42 @@ def current_doc() -> str | None:
     s = state()
     remembered = st.session_state.get("doc")
     default = s.doc if s.doc in ids else remembered if remembered in ids else ids[0]
-    labels = {r.doc_id: f"{r.department} · {r.fiscal_year} 年{r.kind}" for r in docs.itertuples()}
+    labels = {r.doc_id: f"{r.fiscal_year} 年{r.scope}{r.kind} · {r.department}" for r in docs.itertuples()}
     picked = st.sidebar.selectbox("部门与年度", ids, index=ids.index(default), format_func=labels.get)
     if picked != s.doc:
         # a different document starts from the top; a URL without ?doc= just gains it
         set_state(DrillState(doc=picked) if s.doc in ids else replace(s, doc=picked))
     st.session_state["doc"] = picked
+    row = docs[docs["doc_id"] == picked].iloc[0]
+    if row["kind"] == "预算":
+        budget_view(picked, row)
+        st.stop()
     return picked
+
+
+BUDGET_CARDS = (
+    ("income_total", "收入预算", "这一年计划收到的钱（收支预算总表）。"),
+    ("expenditure_total", "支出预算", "这一年计划花的钱。"),
+    ("basic_total", "基本支出预算", "保运转：工资和日常办公。"),
+    ("project_total", "项目支出预算", "为完成特定任务安排的钱。"),
+    ("three_public_total", "“三公”经费预算", "出国、公务用车、公务接待三项的预算数。"),
+    ("office_operation_budget", "机关运行经费预算", "机关日常运转的公用经费。"),
+    ("procurement_total", "政府采购预算", "计划通过政府采购花的钱。"),
+)
+
+
+def budget_view(doc_id: str, row) -> None:
+    """A 预算 has no execution: its headline 预算数, and a plain word on why the 决算 views have nothing to show."""
+    st.title(safe(f"{row['department']} {int(row['fiscal_year'])} 年度{row['scope']}预算"))
+    st.info("这是一份**预算**：年初计划怎么收钱、怎么花钱。它和年度结束后的**决算**（实际收了多少、花了多少）不同，"
+            "所以这里只有预算数，没有执行率、完成情况或绩效自评。")
+    s = call("figures.summary", doc_id)
+    shown = [(label, s.get(key), help_) for key, label, help_ in BUDGET_CARDS if s.get(key) is not None]
+    cols = st.columns(2)
+    for n, (label, value, help_) in enumerate(shown):
+        cols[n % 2].metric(label, money(value), help=help_)
+    st.caption("金额单位：万元（以元列示的表已精确换算）。本页之外的支出去向、项目绩效、三公决算数等视图展示决算数据，"
+               "预算文件没有这些内容。")
 
 
 def about_data(doc_id: str) -> None:

@@ -156,3 +156,24 @@ def test_budget_rules_declare_kinds_and_final_rules_are_not_applicable_to_budget
 def test_titles_are_recognised_from_the_layout_data(line, code):
     lay = match_title(line)
     assert (lay.code if lay else None) == code
+
+
+def test_budget_page_says_what_a_budget_is_and_shows_its_figures(corpus_db, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("JUESUAN_DB", str(corpus_db))
+    con = duckdb.connect(str(corpus_db), read_only=True)
+    doc = con.execute("SELECT doc_id FROM documents WHERE department = '江苏省人民检察院' AND fiscal_year = 2019").fetchone()[0]
+    con.close()
+    for page in ("pages/overview.py", "pages/projects.py"):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+        at.query_params["doc"] = doc
+        at.run()
+        if page != "pages/overview.py":
+            at.switch_page(page)
+            at.run()
+        assert not at.exception
+        text = " ".join(str(i.value) for i in at.info)
+        assert "预算" in text and "决算" in text
+        metrics = {m.label: m.value for m in at.metric}
+        assert metrics["收入预算"] == "24,169.74" and "“三公”经费预算" in metrics
