@@ -179,7 +179,7 @@ def test_missing_database_is_built(tmp_path, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert db.exists()
-    assert len(at.sidebar.selectbox[0].options) == 2  # both documents of data/raw
+    assert len(at.sidebar.selectbox[0].options) == 16  # every disclosure of data/raw (2 决算, 14 预算)
     assert {m.label: m.value for m in at.metric}["收入合计"] in ("4,180.76", "2,946.25")
 
 
