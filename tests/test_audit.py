@@ -62,7 +62,7 @@ CASES = [
 
 
 def test_every_rule_has_a_case():
-    assert sorted(c[0] for c in CASES) == sorted(r.id for r in CATALOGUE)
+    assert sorted(c[0] for c in CASES) == sorted(r.id for r in CATALOGUE if "决算" in r.kinds)
 
 
 @pytest.mark.parametrize("rule_id,change,table,row,difference", CASES, ids=[c[0] for c in CASES])
