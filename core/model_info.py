@@ -1,6 +1,12 @@
 """The public views and what each holds: shown in the app, checked against views.sql and the README by tests."""
 
 PUBLIC_VIEWS = {
+    "table_roles": "每张表在两类文件中扮演的角色（预算 B05 ≠ 决算 T05）",
+    "classified_rows": "两类文件所有按科目列示的表，逐科目逐列",
+    "fiscal_expenditure_by_function": "仅预算：财政拨款支出预算表（功能科目）",
+    "office_operation_by_economic": "仅预算：一般公共预算机关运行经费支出预算表",
+    "budget_other_expenses": "仅预算：与“三公”并列的会议费、培训费、机关运行经费与总计",
+    "procurement_budget": "仅预算：政府采购预算表的每个数字",
     "documents": "每份文件：部门、年度、类型、来源文件、找到的部分",
     "units": "决算单位构成：名称、性质、在职人数、备注",
     "line_items": "九张表的每一个数字及其行、列与出处",
