@@ -123,14 +123,15 @@ def test_views_span_both_kinds_and_summary_gives_budget_totals(ccon, corpus_db, 
 
 def test_error_findings_on_authentic_documents_are_exactly_the_reviewed_list(ccon):
     with open(ROOT / "tests" / "fixtures" / "expected_findings.csv", encoding="utf-8") as fh:
-        expected = sorted((r["source"], r["rule_id"], r["table_code"], int(r["page"])) for r in csv.DictReader(fh))
-    rows = ccon.execute("SELECT d.source_file, d.source_files, f.rule_id, f.table_code, f.source_ref "
+        expected = sorted((r["source"], r["rule_id"], r["table_code"], r["row_ref"], int(r["page"]))
+                          for r in csv.DictReader(fh))
+    rows = ccon.execute("SELECT d.source_file, d.source_files, f.rule_id, f.table_code, f.row_ref, f.source_ref "
                         "FROM audit_findings f JOIN documents d USING (doc_id) WHERE f.severity = 'error'").fetchall()
     folders = {p.name: sorted(f.name for f in p.iterdir()) for p in RAW.iterdir() if p.is_dir()}
     found = []
-    for source, files, rule_id, table, ref in rows:
+    for source, files, rule_id, table, row, ref in rows:
         folder = next((k for k, v in folders.items() if v == sorted(files)), source)
-        found.append((folder, rule_id, table, int(ref.rsplit(":", 1)[1])))
+        found.append((folder, rule_id, table, row, int(ref.rsplit(":", 1)[1])))
     assert sorted(found) == expected
 
 
@@ -177,3 +178,19 @@ def test_budget_page_says_what_a_budget_is_and_shows_its_figures(corpus_db, monk
         assert "预算" in text and "决算" in text
         metrics = {m.label: m.value for m in at.metric}
         assert metrics["收入预算"] == "24,169.74" and "“三公”经费预算" in metrics
+
+
+def test_audit_holds_to_the_official_inspection_sheets(ccon):
+    """Each point the district's reviewers made on the two 司法局 budgets: found by the audit, or why not."""
+    with open(ROOT / "tests" / "fixtures" / "inspection_sheets.csv", encoding="utf-8") as fh:
+        points = list(csv.DictReader(fh))
+    assert len(points) == 18
+    for p in points:
+        scope = "单位" if "unit" in p["source"] else "部门"
+        messages = [m for (m,) in ccon.execute(
+            "SELECT f.message FROM audit_findings f JOIN documents d USING (doc_id) "
+            "WHERE d.department = '上海市普陀区司法局' AND d.scope = ? AND f.rule_id = ?", [scope, p["rule_id"]]).fetchall()]
+        if p["found"] == "yes":
+            assert any(p["match"] in m for m in messages), (p["point"], messages)
+        else:
+            assert p["found"] == "no" and len(p["reason"]) > 20, p

@@ -7,13 +7,22 @@ from collections import defaultdict
 from decimal import Decimal
 
 from core.audit.context import Missing
-from core.audit.rules import rule
+from core.audit.rules import _code_by_path, rule
+from core.ingest.numbers import plain
 from core.budget import EXPENDITURE_TOTALS, INCOME_TOTALS
 from core.ingest.numbers import fold
 from core.ingest.reference import strip_ordinal
 
 BUDGET = ("预算",)
 _TOP = re.compile(r"^[一二三四五六七八九十]+、")
+
+
+def _maybe(find, *args):
+    """A figure one comparison needs, or None: a rule compares what the document prints and skips the rest."""
+    try:
+        return find(*args)
+    except Missing:
+        return None
 
 
 def _total(ctx, table: str, side: str, labels: tuple[str, ...]):
@@ -115,18 +124,16 @@ def _b_hierarchy(ctx, out):
       "同一笔钱在不同表里应是同一个数。", kinds=BUDGET)
 def _b_cross(ctx, out):
     whole_yuan(out)
-    pairs = []
-    if {"B01", "B03"} <= ctx.tables:
-        pairs.append((_table_total(ctx, "B03"), _subtotal(ctx, "B01", "支出"), "B01"))
-    if {"B01", "B02"} <= ctx.tables:
-        pairs.append((_table_total(ctx, "B02"), _subtotal(ctx, "B01", "收入"), "B01"))
-    if {"B04", "B05"} <= ctx.tables:
-        pairs.append((_table_total(ctx, "B05"), _total(ctx, "B04", "支出", EXPENDITURE_TOTALS), "B04"))
-    if {"B04", "B07"} <= ctx.tables:
-        gpb = next((i for i in ctx.rows("B04", "收入") if strip_ordinal(i.label) == "一般公共预算"), None)
-        if gpb is not None:
-            pairs.append((_table_total(ctx, "B07"), gpb, "B04"))
+    gpb_income = next((i for i in ctx.rows("B04", "收入") if strip_ordinal(i.label) == "一般公共预算"), None)
+    pairs = [
+        (_maybe(_table_total, ctx, "B03"), _maybe(_subtotal, ctx, "B01", "支出"), "B01"),
+        (_maybe(_table_total, ctx, "B02"), _maybe(_subtotal, ctx, "B01", "收入"), "B01"),
+        (_maybe(_table_total, ctx, "B05"), _maybe(_total, ctx, "B04", "支出", EXPENDITURE_TOTALS), "B04"),
+        (_maybe(_table_total, ctx, "B07"), gpb_income, "B04"),
+    ]
     for mine, theirs, other in pairs:
+        if mine is None or theirs is None:
+            continue
         out.equal(mine.table, mine.label, mine.amount, theirs.amount, f"{other}:{theirs.label}", mine.ref,
                   what=f"{mine.table} {mine.label}（{mine.column}）与 {other} {theirs.label}")
     items = {i.label: i for i in ctx.rows("B09")}
@@ -140,36 +147,21 @@ def _b_cross(ctx, out):
         raise Missing("no pair of budget tables to compare")
 
 
-NARRATIVE_PAIRS = (
-    ("income_total", "收入预算总额"), ("expenditure_total", "支出预算总额"),
-    ("three_public:合计:budget", "“三公”经费预算"), ("admin_cost", "机关运行经费预算"),
-    ("procurement_total", "政府采购预算"),
-)
-
-
 @rule("B-NARRATIVE", "情况说明与预算表一致", "情况说明中的收入、支出预算总额，“三公”经费及各项、机关运行经费、政府采购预算 = 表中对应数字",
       "文字说明与表格不一致时，读者无从判断哪个数字是真的。", kinds=BUDGET)
 def _b_narrative(ctx, out):
     table_figures = {}
-    if "B01" in ctx.tables:
-        for key, side, labels in (("income_total", "收入", INCOME_TOTALS), ("expenditure_total", "支出", EXPENDITURE_TOTALS)):
-            try:
-                table_figures[key] = _total(ctx, "B01", side, labels)
-            except Missing:
-                pass
+    for key, side, labels in (("income_total", "收入", INCOME_TOTALS), ("expenditure_total", "支出", EXPENDITURE_TOTALS)):
+        table_figures[key] = _maybe(_total, ctx, "B01", side, labels)
     for i in ctx.rows("B09"):
         if i.label in ("合计", "因公出国（境）费", "公务用车购置及运行维护费", "公务用车购置费", "公务用车运行维护费",
                        "公务接待费"):
             table_figures[f"three_public:{i.label}:budget"] = i
         if i.label == "机关运行经费":
             table_figures["admin_cost"] = i
-    if "admin_cost" not in table_figures and "B12" in ctx.tables:
-        table_figures["admin_cost"] = _table_total(ctx, "B12")
-    if "B13" in ctx.tables:
-        try:
-            table_figures["procurement_total"] = _table_total(ctx, "B13")
-        except Missing:
-            pass
+    if "admin_cost" not in table_figures:
+        table_figures["admin_cost"] = _maybe(_table_total, ctx, "B12")
+    table_figures["procurement_total"] = _maybe(_table_total, ctx, "B13")
     for key, (value, ref) in ctx.narrative.items():
         item = table_figures.get(key)
         if item is None:
@@ -178,3 +170,109 @@ def _b_narrative(ctx, out):
                   what=f"情况说明 {key}（表 {item.table} {item.label}）")
     if out.checked == 0:
         raise Missing("no keyed narrative figure with a table counterpart")
+
+
+# Per row of a 科目 table: the total column against its parts, by the layout's column keys.
+ROW_PARTS = (("total", ("basic", "project", "reserve", "carry_forward")), ("total", ("personnel", "public")),
+             ("total", ("fiscal", "business", "operating", "other")))
+
+
+@rule("B-ROW-COLUMNS", "每行合计等于各分列之和", "按科目列示的预算表逐行：合计 = 基本支出 + 项目支出（经济分类：人员经费 + 公用经费；"
+      "收入：财政拨款 + 事业 + 经营 + 其他）", "一行之内合计与分项对不上，说明该行有数字抄错。", kinds=BUDGET)
+def _b_row_columns(ctx, out):
+    whole_yuan(out)
+    for table, rows in sorted(ctx.budget_classified.items()):
+        codes = sorted({c for c, _ in rows})
+        for code in codes:
+            for total_key, part_keys in ROW_PARTS:
+                total = rows.get((code, total_key))
+                parts = [rows[(code, k)][0] for k in part_keys if (code, k) in rows]
+                if total is None or len(parts) < 2:
+                    continue
+                out.equal_sum(table, code, total[0], parts, f"{table}:{code}:" + "+".join(
+                    k for k in part_keys if (code, k) in rows), total[1], what=f"{table} {code} 合计")
+    if out.checked == 0:
+        raise Missing("no budget table prints a total beside its parts")
+
+
+@rule("B-ITEMS", "情况说明逐项数字与表格一致",
+      "逐项说明中：行首金额 = 行内“本年预算安排”= 一般公共预算支出表该科目合计；增减比例 = 本年预算安排 / 上年预算执行数 − 1；"
+      "所写类名 = 表中类名；按“类/款/项”名称列示的金额 = 表中该科目合计",
+      "同一科目在一句话里写了两个不同金额、比例算错或科目改了名，读者无从判断哪个是真的。", kinds=BUDGET)
+def _b_items(ctx, out):
+    rows = ctx.classified.get("T05", {})
+    named = [k for k in ctx.narrative if k.startswith("item_budget:")]
+    if not ctx.yoy and not named:
+        raise Missing("no per-项 lines in the narrative")
+    for y in ctx.yoy:
+        code, ref, label = y["code"], y["ref"], f"{y['code']} {y['name']}"
+        if y["restated"] is not None and y["amount"] is not None:
+            out.equal("N", code, y["restated"], y["amount"], f"N:{code}", ref,
+                      what=f"{label}：行首 {plain(y['amount'])} 万元，行内“预算安排”")
+        if code in rows and y["amount"] is not None:
+            out.equal("N", code, y["amount"], rows[code]["values"]["total"], f"N:{code}", ref,
+                      what=f"{label}：说明 vs 表中合计")
+        if y["prior"] and y["amount"] is not None and y["change_pct"] is not None:
+            # measured from the line's own amount (checked against the table above), not its restatement
+            out.ratio("N", code, y["change_pct"], y["amount"] - y["prior"], y["prior"], f"N:{code}", ref,
+                      f"{label} 比上年预算执行数增减")
+        stated_class = (y["stated_name"] or "").split("/")[0]
+        table_class = rows.get(code[:3], {}).get("name")
+        if stated_class and table_class:
+            out.checked += 1
+            if fold(stated_class) != fold(table_class):
+                out.flag("N", code, f"{label}：说明写作“{stated_class}（{code[:3]}类）”，表中为“{table_class}”", ref,
+                         severity="warning", related=f"T05:{code[:3]}")
+    for key in named:
+        value, ref = ctx.narrative[key]
+        path = key.split(":", 1)[1]
+        code = _code_by_path(ctx, path)
+        if code is None:
+            out.flag("N", key, f"说明中的科目“{path}”在一般公共预算支出表中找不到", ref, actual=value, severity="warning")
+            continue
+        out.equal("N", key, value, rows[code]["values"]["total"], f"N:{code}", ref, what=path)
+
+
+_TEXT_CHECKS = (
+    (re.compile(r"。。"), "连续两个句号"),
+    (re.compile(r"主要原因是[:：]?\s*[。；;]"), "“主要原因是”后没有写原因"),
+    (re.compile(r"增加[(（]减少[)）]|增长[(（]下降[)）]|增加/减少"), "模板中的“增加（减少）”未按实际情况选定"),
+)
+
+
+def _stray_close(sentence: str) -> int | None:
+    """Where a closing quote first has no opening quote before it in the sentence (info only: PDF text layers
+    sometimes place a title's quote marks apart from their words)."""
+    depth = 0
+    for i, ch in enumerate(sentence):
+        depth += {"“": 1, "”": -1}.get(ch, 0)
+        if depth < 0:
+            return i
+    return None
+
+
+@rule("B-TEXT", "说明文字没有明显的编辑错误",
+      "重复句号；“主要原因是”后无内容；模板选项未删除；与本年度自身比较（“比{本年}年预算”）；单位预算写成“部门预算”；"
+      "一句话中右引号没有对应的左引号（仅提示）", "这些编辑错误不改变数字，但说明文件未经仔细核对，读者可能误解。", severity="warning",
+      kinds=BUDGET)
+def _b_text(ctx, out):
+    pages = ctx.source_text.split("\f")
+    own_year = re.compile(rf"(?:比|与)\s*{ctx.fiscal_year}\s*年(?:度)?(?:预算|同期)")
+    for n, page in enumerate(pages, start=1):
+        text = re.sub(r"\s+", "", page)
+        ref = ctx.page_ref(n)
+        for pattern, what in _TEXT_CHECKS:
+            for m in pattern.finditer(text):
+                out.flag("N", "文字", f"{what}：“…{text[max(m.start() - 16, 0):m.end() + 4]}…”", ref)
+        for m in own_year.finditer(text):
+            out.flag("N", "文字", f"{ctx.fiscal_year} 年预算与“{ctx.fiscal_year} 年”自身比较："
+                                  f"“…{text[max(m.start() - 16, 0):m.end() + 8]}…”", ref)
+        if ctx.scope == "单位":
+            for m in re.finditer(r"部门预算(?:安排|编制)", text):
+                out.flag("N", "文字", f"单位预算中写作“{m.group()}”：“…{text[max(m.start() - 12, 0):m.end() + 8]}…”", ref)
+        for sentence in re.split(r"(?<=。)", text):
+            stray = _stray_close(sentence)
+            if stray is not None:
+                out.flag("N", "文字", f"右引号没有对应的左引号：「…{sentence[max(stray - 24, 0):stray + 8]}…」", ref,
+                         severity="info")
+        out.checked += 1

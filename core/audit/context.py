@@ -58,6 +58,9 @@ class Context:
     units: dict[str, Decimal] = field(default_factory=dict)
     budget_classified: dict[str, dict] = field(default_factory=dict)  # table → (code, column key) → (amount, ref, level)
     column_keys: dict[tuple[str, str], str] = field(default_factory=dict)  # (table, printed column) → column key
+    scope: str = "部门"
+    source_files: list[str] = field(default_factory=list)
+    page_counts: list[int] = field(default_factory=list)  # pages of each source file, in reading order
 
     def rows(self, table: str, side: str | None = None) -> list[Item]:
         return [i for i in self.items if i.table == table and (side is None or i.side == side)]
@@ -87,6 +90,15 @@ class Context:
             return f"page:{before.count(chr(12)) + 1}"
         return f"line:{before.count(chr(10)) + 1}"
 
+    def page_ref(self, page: int) -> str:
+        """`page:N` of the source text's N-th page; in a disclosure of several files, `file.pdf#page:n`."""
+        if len(self.source_files) > 1:
+            for name, count in zip(self.source_files, self.page_counts):
+                if page <= count:
+                    return f"{name}#page:{page}"
+                page -= count
+        return f"page:{page}"
+
     def figure(self, key: str) -> tuple[Decimal, str]:
         if key not in self.narrative:
             raise Missing(f"N:{key}")
@@ -96,7 +108,8 @@ class Context:
 def load_context(con, doc_id: str) -> Context:
     """Read the document from the public views (never the internal tables)."""
     doc = con.execute(
-        "SELECT d.fiscal_year, d.department, t.text, d.parts_found, d.kind FROM documents d "
+        "SELECT d.fiscal_year, d.department, t.text, d.parts_found, d.kind, d.scope, d.source_files, d.page_counts "
+        "FROM documents d "
         "JOIN source_texts t USING (doc_id) WHERE doc_id = ?", [doc_id]
     ).fetchone()
     items = [Item(*r) for r in con.execute(
@@ -121,9 +134,10 @@ def load_context(con, doc_id: str) -> Context:
         "SELECT key, value, source_ref FROM narrative_figures WHERE doc_id = ? AND key IS NOT NULL", [doc_id]
     ).fetchall():
         narrative.setdefault(key, (value, ref))
-    yoy = [dict(zip(("code", "name", "amount", "change", "change_pct", "ref"), r)) for r in con.execute(
-        "SELECT code, name, amount, change, change_pct, source_ref FROM yoy_changes WHERE doc_id = ?", [doc_id]
-    ).fetchall()]
+    yoy = [dict(zip(("code", "name", "amount", "change", "change_pct", "ref", "stated_name", "prior", "restated"), r))
+           for r in con.execute(
+        "SELECT code, name, amount, change, change_pct, source_ref, stated_name, prior_amount, restated_amount "
+        "FROM yoy_changes WHERE doc_id = ?", [doc_id]).fetchall()]
     projects = [dict(zip(("project_id", "name", "score", "grade", "ref"), r)) for r in con.execute(
         "SELECT project_id, name, score, grade, source_ref FROM projects WHERE doc_id = ?", [doc_id]).fetchall()]
     funds: dict[str, list[dict]] = {}
@@ -168,7 +182,7 @@ def load_context(con, doc_id: str) -> Context:
             column_keys[(table, fold(column))] = key or ("total" if lay and lay.shape == "classified" else None)
     return Context(doc_id, doc[4], doc[0], doc[1], doc[2], set(titles), list(doc[3]), items, classified, narrative,
                    yoy, projects, funds, indicators, reports, report_indicators, titles, units, budget_classified,
-                   column_keys)
+                   column_keys, doc[5], list(doc[6] or []), list(doc[7] or []))
 
 
 def number_in(text: str | None) -> Decimal | None:

@@ -16,6 +16,13 @@ from core.ingest.reference import class_code
 ZERO = Decimal(0)
 
 
+def truncates_to(exact: Decimal, stated: Decimal) -> bool:
+    """True when `stated` is `exact` with its further decimals cut off (95.4572% printed as 95.45%)."""
+    places = max(-stated.as_tuple().exponent, 0)
+    step = Decimal(1).scaleb(-places)
+    return exact.quantize(step, rounding="ROUND_DOWN") == stated
+
+
 @dataclass
 class Finding:
     """One inconsistency (or rounding note) with its evidence."""
@@ -88,6 +95,11 @@ class Outcome:
         if lo <= stated <= hi:
             return
         exact = exact_ratio(num, den)
+        if truncates_to(num / den * 100, stated):
+            self._add("info", table, row, related,
+                      f"{what}：列示 {plain(stated)}%，按 {plain(num)}/{plain(den)} 计算为 {exact}%，"
+                      f"是截去尾数而非四舍五入的写法", exact, stated, ref)
+            return
         self._add(self.rule.severity, table, row, related,
                   f"{what}：列示 {plain(stated)}%，按 {plain(num)}/{plain(den)} 计算应为 {exact}%（允许 {lo:.4f}–{hi:.4f}）",
                   exact, stated, ref)

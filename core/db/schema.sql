@@ -15,6 +15,7 @@ CREATE TABLE IF NOT EXISTS t_document (
     parts_found     VARCHAR[] NOT NULL,
     missing_tables  VARCHAR[] NOT NULL,
     source_files    VARCHAR[],
+    page_counts     INTEGER[],
     ingested_at     TIMESTAMP NOT NULL,
     source_text     VARCHAR NOT NULL
 );
@@ -57,7 +58,8 @@ CREATE TABLE IF NOT EXISTS t_narrative_figure (
 
 CREATE TABLE IF NOT EXISTS t_yoy (
     doc_id VARCHAR, seq INTEGER, code VARCHAR, name VARCHAR, stated_name VARCHAR, amount DECIMAL(18,2),
-    change DECIMAL(18,2), change_pct DECIMAL(18,2), reason VARCHAR, source_ref VARCHAR
+    change DECIMAL(18,2), change_pct DECIMAL(18,2), reason VARCHAR, source_ref VARCHAR,
+    prior DECIMAL(18,2), restated DECIMAL(18,2), basis VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS t_project (

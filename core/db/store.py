@@ -72,10 +72,11 @@ def insert_document(con, doc: Document) -> None:
     d = doc.doc_id
     _insert(con, "t_document",
             ["doc_id", "department", "fiscal_year", "kind", "scope", "money_unit", "source_file", "source_sha256",
-             "source_format", "parts_found", "missing_tables", "source_files", "ingested_at", "source_text"],
+             "source_format", "parts_found", "missing_tables", "source_files", "page_counts", "ingested_at",
+             "source_text"],
             [(d, doc.department, doc.fiscal_year, doc.kind, doc.scope, doc.money_unit, doc.source_file,
               doc.source_sha256, doc.source_format, doc.parts_found, doc.missing_tables,
-              doc.source_files or [doc.source_file], datetime.now(timezone.utc).replace(tzinfo=None),
+              doc.source_files or [doc.source_file], doc.page_counts or None, datetime.now(timezone.utc).replace(tzinfo=None),
               doc.source_text)])
     _insert(con, "t_unit", ["doc_id", "seq", "name", "unit_type", "staff", "source_ref", "note"],
             [(d, n, u.name, u.unit_type, u.staff, u.source_ref, u.note) for n, u in enumerate(doc.units)])
@@ -107,9 +108,9 @@ def insert_document(con, doc: Document) -> None:
              for n, f in enumerate(doc.narrative)])
     _insert(con, "t_yoy",
             ["doc_id", "seq", "code", "name", "stated_name", "amount", "change", "change_pct", "reason",
-             "source_ref"],
-            [(d, n, y.code, y.name, y.stated_name, y.amount, y.change, y.change_pct, y.reason, y.source_ref)
-             for n, y in enumerate(doc.yoy)])
+             "source_ref", "prior", "restated", "basis"],
+            [(d, n, y.code, y.name, y.stated_name, y.amount, y.change, y.change_pct, y.reason, y.source_ref,
+              y.prior, y.restated, y.basis) for n, y in enumerate(doc.yoy)])
     enrich = getattr(doc, "project_extras", {}) or {}
     _insert(con, "t_project",
             ["doc_id", "project_id", "seq", "name", "competent_dept", "implementing_unit", "total_score", "grade",

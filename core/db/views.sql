@@ -1,7 +1,7 @@
 -- The public SQL surface of juesuan. The README documents every view and column; tests check they agree.
 
 CREATE OR REPLACE VIEW documents AS
-SELECT doc_id, department, fiscal_year, kind, scope, money_unit, source_file, source_files, source_sha256,
+SELECT doc_id, department, fiscal_year, kind, scope, money_unit, source_file, source_files, page_counts, source_sha256,
        parts_found, missing_tables, source_format, ingested_at
 FROM t_document;
 
@@ -146,7 +146,8 @@ CREATE OR REPLACE VIEW narrative_sections AS
 SELECT doc_id, section, text FROM t_section_text ORDER BY doc_id, seq;
 
 CREATE OR REPLACE VIEW yoy_changes AS
-SELECT doc_id, code, name, amount, change, change_pct, reason, stated_name, source_ref
+SELECT doc_id, code, name, amount, change, change_pct, reason, stated_name, source_ref,
+       prior AS prior_amount, restated AS restated_amount, basis
 FROM t_yoy ORDER BY doc_id, seq;
 
 CREATE OR REPLACE VIEW projects AS

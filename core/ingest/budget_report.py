@@ -16,10 +16,12 @@ from pathlib import Path
 import pdfplumber
 
 from core.ingest.budget_tables import Region, interpret_region, is_data_line
+from core.ingest.document import make_doc_id, ref_line
 from core.ingest.errors import InputError, Problem
 from core.ingest.layouts import match_title
 from core.ingest.model import Document
-from core.ingest.narrative import parse_narrative
+from core.ingest.budget_narrative import budget_items
+from core.ingest.narrative import parse_narrative, table_name_for
 from core.ingest.numbers import fold
 from core.ingest.pdf_lines import PdfLine, page_lines
 from core.ingest.text_report import Line
@@ -87,14 +89,15 @@ def open_budget_file(path: Path) -> BudgetFile:
 
 
 def _identity(f: BudgetFile) -> None:
+    """Body, year and scope. The body is taken, in order, from the tables' 部门/编制部门 labels, the cover (its lines
+    joined, so a name or 部门预算 broken over lines reads whole), the 第二部分 heading, and last the file name (a
+    cover without a text layer)."""
     labels = Counter()
     for page in f.lines:
         for ln in page:
             m = _LABEL.match(ln.folded)
-            if m:
-                value = re.sub(r"(万元|元)$", "", m.group(2)).strip()
-                if value:
-                    labels[value] += 1
+            if m and (value := re.sub(r"(万元|元)$", "", m.group(2)).strip()):
+                labels[value] += 1
     head_lines = []
     for page in f.lines[:3]:
         for ln in page[:8]:
@@ -102,23 +105,21 @@ def _identity(f: BudgetFile) -> None:
                 break
             head_lines.append(ln.folded)
     head = "".join(head_lines)
-    cover = _cover(head) or _cover(fold(f.path.stem))
-    if labels:
-        f.department, f.department_source = labels.most_common(1)[0][0], "table label"
-    elif cover and cover[1]:
-        f.department, f.department_source = cover[1], "cover"
-    if not f.department:
-        title = next((_cover(fold(ln.text)) for page in f.lines for ln in page
-                      if re.search(r"20\d{2}年度?部门预算表$", ln.folded)), None)
-        if title and title[1]:
-            f.department, f.department_source = title[1], "part heading"
-    if f.department and f.department_source != "table label" and cover and not _cover(head) and cover[1]:
-        f.department_source = "file name"
+    heading = next((c for page in f.lines for ln in page
+                    if re.search(r"20\d{2}年度?部门预算表$", ln.folded) and (c := _cover(ln.folded))), None)
+    candidates = [
+        ("table label", (None, labels.most_common(1)[0][0]) if labels else None),
+        ("cover", _cover(head)),
+        ("part heading", heading),
+        ("file name", _cover(fold(f.path.stem))),
+    ]
+    f.department_source, found = next(((src, c) for src, c in candidates if c and c[1]), ("", None))
+    f.department = found[1] if found else ""
     all_text = "".join(ln.folded for page in f.lines[:4] for ln in page)
     titles = "".join(ln.folded for page in f.lines for ln in page if match_title(ln.text))
     m = (_YEAR.search(all_text) or re.search(r"(20\d{2})年", all_text) or re.search(r"(20\d{2})年", titles)
          or re.search(r"(20\d{2})年?度?", fold(f.path.stem)))
-    f.year = int(m.group(1)) if m else (cover[0] if cover else None)
+    f.year = int(m.group(1)) if m else None
     f.scope = "单位" if re.search(r"单位预算|预算单位[:：]", head) else "部门"
 
 
@@ -242,13 +243,6 @@ def _skip(ln: PdfLine, height: float) -> bool:
     return bool(_PAGE_NUMBER.match(f)) and ln.top > height * 0.85
 
 
-def make_doc_id(department: str, fiscal_year: int, kind: str, scope: str = "部门") -> str:
-    """Stable per body, year, kind and scope (a 部门 id is unchanged from the single-scope scheme)."""
-    key = fold(department) + ("" if scope == "部门" else f"|{scope}")
-    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
-    return f"{fiscal_year}-{'budget' if kind == '预算' else 'final'}-{digest}"
-
-
 def group_key(f: BudgetFile) -> tuple:
     return (fold(f.department), f.year, "预算", f.scope)
 
@@ -306,7 +300,7 @@ def _document(files: list[BudgetFile], allow_incomplete: bool) -> Document:
                 continue  # a table printed twice (a repeated page) is read once; completeness reports it
             factor = UNIT_FACTORS.get(region.unit)
             if factor is None:
-                problems.append(Problem(str(f.path), _page(region.ref), f"expected the unit 万元 or 元 for "
+                problems.append(Problem(str(f.path), ref_line(region.ref), f"expected the unit 万元 or 元 for "
                                         f"{region.title}; found {region.unit!r}"))
                 continue
             table, items, rows, table_problems = interpret_region(region, factor)
@@ -322,7 +316,7 @@ def _document(files: list[BudgetFile], allow_incomplete: bool) -> Document:
             tables[code] = table
             line_items += items
             classified += rows
-            problems += [Problem(str(f.path), _page(p.ref), f"{region.title}: {p.message}") for p in table_problems]
+            problems += [Problem(str(f.path), ref_line(p.ref), f"{region.title}: {p.message}") for p in table_problems]
     listed = sorted({c for f in files for c in f.listed})
     missing = [c for c in listed if c not in tables]
     if problems:
@@ -334,12 +328,17 @@ def _document(files: list[BudgetFile], allow_incomplete: bool) -> Document:
     figures, _, sections = parse_narrative(narrative_lines, keyed="budget")
 
     def page_ref(global_ref: str) -> str:
-        g = _page(global_ref)
+        g = ref_line(global_ref)
         n = max(i for i, o in enumerate(offsets) if o < g)
         return ref(n, f"page:{g - offsets[n]}")
 
     for fig in figures:
         fig.source_ref = page_ref(fig.source_ref)
+    yoy = budget_items(narrative_lines)
+    names = {r.code: r.name for r in classified if r.table_code in ("B07", "B03", "B05")}
+    for y in yoy:
+        y.name = table_name_for(y.name, names, y.code)
+        y.source_ref = page_ref(y.source_ref)
     main = files[0]
     department = main.department
     texts = [t for f in files for t in f.texts]
@@ -363,7 +362,7 @@ def _document(files: list[BudgetFile], allow_incomplete: bool) -> Document:
         sections=sections,
         units=[],
         narrative=figures,
-        yoy=[],
+        yoy=yoy,
         projects=[],
         reports=[],
         glossary=[],
@@ -372,13 +371,7 @@ def _document(files: list[BudgetFile], allow_incomplete: bool) -> Document:
     )
     doc.scope = main.scope
     doc.source_files = [f.path.name for f in files]
+    doc.page_counts = [len(f.lines) for f in files]
     if main.department_source == "file name":
         doc.notes.append("部门名称取自文件名（封面无文字层）。")
     return doc
-
-
-def _page(ref: str) -> int:
-    try:
-        return int(ref.rsplit(":", 1)[1])
-    except (IndexError, ValueError):
-        return 1

@@ -14,10 +14,10 @@ from decimal import Decimal
 
 from core.ingest.layouts import TableLayout
 from core.ingest.model import ClassifiedRow, LineItem, RawRow, RawTable
-from core.ingest.numbers import fold, parse_amount
+from core.ingest.numbers import fold
 from core.ingest.pdf_lines import PdfLine, Word
-from core.ingest.reference import class_code, strip_ordinal
-from core.ingest.tables import TableProblem, economic_category, level_of, parent_of
+from core.ingest.reference import class_code
+from core.ingest.tables import TableProblem, cell_amount, economic_category, level_of, parent_of
 
 ECONOMIC_ROLES = ("fiscal_basic_by_economic", "gpb_basic_by_economic", "office_operation_by_economic")
 TOTAL_LABELS = ("合计", "总计")
@@ -132,14 +132,6 @@ def _column_of(columns: list[Column], w: Word) -> int:
     return min(range(len(columns)), key=lambda i: abs((columns[i].x0 + columns[i].x1) / 2 - centre))
 
 
-def _amount(text: str, ref: str, problems: list[TableProblem], what: str) -> Decimal | None:
-    try:
-        return parse_amount(text)
-    except ValueError:
-        problems.append(TableProblem(ref, f"expected a number for {what}; found {text!r}"))
-        return None
-
-
 def interpret_region(region: Region, factor: Decimal) -> tuple[RawTable, list[LineItem], list[ClassifiedRow], list[TableProblem]]:
     """Every figure of one budget table as line items (and classified rows where the table is by 科目)."""
     layout = region.layout
@@ -186,9 +178,7 @@ def _rows(table: RawTable, layout: TableLayout, data: list[PdfLine], columns: li
                 parsed[-1]["name"] += name
                 continue
         name, pending = pending + name, ""
-        parsed.append({"code": code, "name": name, "amounts": amounts, "ref": ln.ref, "x0": ln.words[0].x0})
-    if layout.shape == "listed":
-        _listed_labels(parsed)
+        parsed.append({"code": code, "name": name, "amounts": amounts, "ref": ln.ref})
     for row_no, row in enumerate(parsed, start=1):
         code, name = row["code"], row["name"]
         total_row = not code and fold(name) in TOTAL_LABELS
@@ -200,7 +190,7 @@ def _rows(table: RawTable, layout: TableLayout, data: list[PdfLine], columns: li
             i = _column_of(columns, w)
             cells[i] = w.text
             col = columns[i]
-            amount = _amount(w.text, row["ref"], problems, col.label or f"列{i + 1}")
+            amount = cell_amount(w.text, row["ref"], problems, col.label or f"列{i + 1}")
             if amount is None:
                 continue
             label = col.label or f"列{i + 1}"
@@ -219,12 +209,6 @@ def _rows(table: RawTable, layout: TableLayout, data: list[PdfLine], columns: li
                 category=economic_category(code) if economic else None,
             ))
     return table, items, rows, problems
-
-
-def _listed_labels(parsed: list[dict]) -> None:
-    """A 政府采购 line names its group only on the first line of the group: later lines inherit it."""
-    for row in parsed:
-        row["name"] = re.sub(r"\s+", " ", row["name"])
 
 
 def _two_sided(table: RawTable, data: list[PdfLine], columns: list[Column]):
@@ -280,7 +264,7 @@ def _two_sided(table: RawTable, data: list[PdfLine], columns: list[Column]):
             cells = [e["label"]] + [""] * len(columns)
             for i, w in e["amounts"]:
                 cells[i + 1] = w.text
-                amount = _amount(w.text, e["ref"], problems, columns[i].label)
+                amount = cell_amount(w.text, e["ref"], problems, columns[i].label)
                 if amount is None:
                     continue
                 code = class_code(e["label"]) if side == "支出" else None
@@ -346,14 +330,10 @@ def _matrix(table: RawTable, data: list[PdfLine], columns: list[Column]):
                 problems.append(TableProblem(ln.ref, f"expected a 三公 or related item above {w.text}; "
                                                      f"found the header {columns[i].label!r}"))
                 continue
-            amount = _amount(w.text, ln.ref, problems, item)
+            amount = cell_amount(w.text, ln.ref, problems, item)
             if amount is not None:
                 items.append(LineItem(table.code, row_no, "", item, None, "预算数", i + 1,
                                       amount * table.unit_factor, ln.ref))
         table.rows.append(RawRow(cells, ln.ref))
     table.header = [RawRow([n or c.label for n, c in zip(names, columns)], table.ref)] + table.header
     return items, problems
-
-
-def strip_label(label: str) -> str:
-    return strip_ordinal(label)

@@ -27,9 +27,11 @@ def tidy(text: str) -> str:
     return _CJK_GAP.sub("", text.strip())
 
 
-def make_doc_id(department: str, fiscal_year: int, kind: str) -> str:
-    """URL-safe and stable: the same department, year and kind always get the same id."""
-    digest = hashlib.sha1(fold(department).encode("utf-8")).hexdigest()[:10]
+def make_doc_id(department: str, fiscal_year: int, kind: str, scope: str = "部门") -> str:
+    """URL-safe and stable: the same department, year, kind and scope always get the same id (a 部门 document's id
+    is the one it had before scopes were recorded)."""
+    key = fold(department) + ("" if scope == "部门" else f"|{scope}")
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
     return f"{fiscal_year}-{KIND_SLUGS.get(kind, 'doc')}-{digest}"
 
 
@@ -67,7 +69,7 @@ def build_document(lay: TextLayout, text: str, data: bytes, name: str, fmt: str,
     """Shared by every reader: interpret tables, narrative and attachments; validate; build the Document."""
     problems: list[Problem] = []
     missing = [c for c in TABLE_CODES if c not in lay.tables]
-    where = _line(lay.part_start.get("二", "line:1"))
+    where = ref_line(lay.part_start.get("二", "line:1"))
     if missing and not allow_incomplete:
         for code in missing:
             problems.append(
@@ -86,7 +88,7 @@ def build_document(lay: TextLayout, text: str, data: bytes, name: str, fmt: str,
             table.unit_factor = UNIT_FACTORS[unit]
             table.notes.append(f"本表原以{unit}列示，已按 1 万元 = {int(1 / UNIT_FACTORS[unit])} {unit} 精确换算为万元。")
         elif unit and unit not in UNIT_FACTORS:
-            problems.append(Problem(name, _line(table.ref), f"expected the unit 万元 or 元 for 公开{code[1:]}表; found {table.unit!r}"))
+            problems.append(Problem(name, ref_line(table.ref), f"expected the unit 万元 or 元 for 公开{code[1:]}表; found {table.unit!r}"))
         items, rows, table_problems = interpret(table)
         for item in items:
             item.row_label = tidy(item.row_label)
@@ -94,7 +96,7 @@ def build_document(lay: TextLayout, text: str, data: bytes, name: str, fmt: str,
             row.name = tidy(row.name)
         line_items.extend(items)
         classified.extend(rows)
-        problems.extend(Problem(name, _line(p.ref), f"公开{code[1:]}表: {p.message}") for p in table_problems)
+        problems.extend(Problem(name, ref_line(p.ref), f"公开{code[1:]}表: {p.message}") for p in table_problems)
     narrative, yoy, sections = ([], [], {})
     if "三" in lay.parts:
         narrative, yoy, sections = parse_narrative(lay.parts["三"])
@@ -145,9 +147,10 @@ def build_document(lay: TextLayout, text: str, data: bytes, name: str, fmt: str,
     )
 
 
-def _line(ref: str) -> int:
+def ref_line(ref: str) -> int:
+    """The line or page number of a `line:N`, `page:N` or `file.pdf#page:N` reference (1 when there is none)."""
     try:
-        return int(ref.split(":", 1)[1])
+        return int(ref.rsplit(":", 1)[1])
     except (IndexError, ValueError):
         return 1
 

@@ -98,6 +98,9 @@ class YoyLine:
     change_pct: Decimal | None
     reason: str
     source_ref: str
+    prior: Decimal | None = None  # the prior-year figure the line states (a budget's 上年预算执行数)
+    restated: Decimal | None = None  # the same year's amount stated again later in the line (预算安排)
+    basis: str = "上年决算数"  # what the change is measured against
 
 
 @dataclass
@@ -217,3 +220,4 @@ class Document:
     notes: list[str] = field(default_factory=list)
     scope: str = "部门"  # 部门 (the department with its units) or 单位 (one unit)
     source_files: list[str] = field(default_factory=list)  # every file of the disclosure, in reading order
+    page_counts: list[int] = field(default_factory=list)  # pages of each of those files (PDFs)

@@ -121,6 +121,9 @@ BUDGET_KEYED: list[tuple[str, str, tuple[str, ...]]] = [
      ("three_public:{name}:budget",)),
     ("", rf"机关运行经费预算(?:支出|为|数为)?{N}万元", ("admin_cost",)),
     ("", rf"政府采购预算(?:总金额为|总额为|为)?{N}万元", ("procurement_total",)),
+    # a 科目 named by its path, with its budget: `“一般公共服务支出（类）商贸事务（款）行政运行（项）”科目938.99万元`
+    ("", rf"(?P<name>[^“”()。,;:、]{{2,30}}\(类\)[^“”()。,;:]{{1,30}}\(款\)[^“”()。,;:]{{1,40}}\(项\))”?(?:科目)?{N}万元",
+     ("item_budget:{name}",)),
 ]
 NARRATIVE_PATTERNS = {"final": None, "budget": BUDGET_KEYED}
 
@@ -190,6 +193,8 @@ def _expand(template: str, m: re.Match) -> str:
     name = m.groupdict().get("name")
     if name is not None:
         name = THREE_PUBLIC_NAMES.get(name, name)
+        if "(类)" in name:  # a 科目 named by its path: `一般公共服务支出(类)商贸事务(款)行政运行(项)` → 类/款/项
+            name = re.sub(r"\((类|款|项)\)", "/", name).rstrip("/")
         return template.replace("{name}", name)
     return template
 

@@ -66,7 +66,7 @@ def economic_category(code: str) -> str:
     return "人员经费" if code[:3] in PERSONNEL_CLASSES else "公用经费"
 
 
-def _amount(cell: str, ref: str, problems: list[TableProblem], what: str) -> Decimal | None:
+def cell_amount(cell: str, ref: str, problems: list[TableProblem], what: str) -> Decimal | None:
     try:
         return parse_amount(cell)
     except ValueError:
@@ -114,7 +114,7 @@ def _classified(table: RawTable):
             continue
         parsed: dict[str, Decimal | None] = {}
         for col_no, ((label, key), cell) in enumerate(zip(columns, values), start=1):
-            amount = _amount(cell, row.ref, problems, label)
+            amount = cell_amount(cell, row.ref, problems, label)
             parsed[key] = amount
             if amount is not None:
                 items.append(_item(table, row_no, "", name, code, label, col_no, amount, row.ref))
@@ -161,7 +161,7 @@ def _two_sided(table: RawTable):
                 if is_blank(cell):
                     continue
                 column = cols[col_no - 1] if col_no <= len(cols) else f"列{col_no}"
-                amount = _amount(cell, row.ref, problems, f"{side} {column}")
+                amount = cell_amount(cell, row.ref, problems, f"{side} {column}")
                 if amount is None:
                     continue
                 if not label:
@@ -196,7 +196,7 @@ def _economic(table: RawTable):
                 if len(values) != 1:
                     problems.append(TableProblem(row.ref, f"expected one amount after {label}; found {values}"))
                     continue
-                amount = _amount(values[0], row.ref, problems, label)
+                amount = cell_amount(values[0], row.ref, problems, label)
                 if amount is not None:
                     side = label[: -len("合计")]
                     items.append(_item(table, row_no, side, label, None, "金额", i // width + 1, amount, row.ref))
@@ -207,7 +207,7 @@ def _economic(table: RawTable):
             if is_blank(cell) and not code_cell:
                 continue
             code = fold(code_cell)
-            amount = _amount(cell, row.ref, problems, f"{name or code} 金额")
+            amount = cell_amount(cell, row.ref, problems, f"{name or code} 金额")
             if amount is None:
                 continue
             side = group_names[g] if g < len(group_names) else group_names[-1]
@@ -270,7 +270,7 @@ def _listed(table: RawTable):
             column = columns[col_no] if col_no < len(columns) else f"列{col_no}"
             if column in ("行次", "栏次") or is_blank(cell):
                 continue
-            amount = _amount(cell, row.ref, problems, column)
+            amount = cell_amount(cell, row.ref, problems, column)
             if amount is not None:
                 items.append(_item(table, row_no, "", label, None, column, col_no, amount, row.ref))
         if label and three_public_item(label) is None:
