@@ -83,6 +83,27 @@ def bench_pdf(tmp: Path) -> None:
     report("`juesuan ingest` of the 25-page PDF, whole command (median of 3)", statistics.median(times), 5, "s")
 
 
+def bench_budgets(tmp: Path) -> None:
+    """Every budget disclosure in data/raw, `juesuan ingest` whole command, slowest first (issue #11 sets the
+    target; until then the figure printed is the one to beat)."""
+    from core.pipeline import raw_sources
+
+    times = []
+    for source in raw_sources(ROOT / "data" / "raw"):
+        if not source.is_dir():
+            continue
+        runs = []
+        for n in range(3):
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "core", "ingest", str(source), "--db", str(tmp / f"b-{n}.duckdb")],
+                           check=True, cwd=ROOT, capture_output=True)
+            runs.append(time.perf_counter() - t0)
+        times.append((statistics.median(runs), source.name, sum(1 for _ in source.glob("*.pdf"))))
+    for seconds, name, files in sorted(times, reverse=True):
+        print(f"      budget ingest {seconds:.2f} s  {name} ({files} file{'s' if files > 1 else ''}, median of 3)")
+    report("slowest budget disclosure, `juesuan ingest` whole command", max(t for t, *_ in times), 5, "s")
+
+
 def bench_pages(tmp: Path) -> None:
     db = tmp / "pages.duckdb"
     from core.pipeline import ingest
@@ -169,6 +190,7 @@ def main() -> int:
         bench_ingest(tmp)
         bench_cli(tmp)
         bench_pdf(tmp)
+        bench_budgets(tmp)
         bench_pages(tmp)
         bench_server(tmp)
     missed = [r for r in RESULTS if r[1] >= r[2]]

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pandas as pd
+
 from core.ingest.numbers import fold
+from core.query import frame
 from core.ingest.reference import strip_ordinal
 
 INCOME_TOTALS = ("收入总计", "收入合计")
@@ -70,3 +73,46 @@ def budget_summary(con, doc_id: str) -> dict:
         "office_operation_budget": other.get("机关运行经费", office),
         "procurement_total": procurement[0] if procurement else None,
     }
+
+
+def published_tables(con, doc_id: str) -> pd.DataFrame:
+    """The tables a document prints, in code order: table_code, title, unit, role (either kind)."""
+    return frame(con.cursor(), "SELECT table_code, title, unit, role FROM published_tables WHERE doc_id = ? "
+                 "ORDER BY table_code", [doc_id])
+
+
+_CLASS_COLUMNS = "SELECT code, name, parent_code, total FROM {} WHERE doc_id = ? AND level = ? AND total IS NOT NULL " \
+    "ORDER BY code"
+CLASS_SOURCES = tuple((_CLASS_COLUMNS.format(view), label) for view, label in (  # constant view names only
+    ("gpb_expenditure_by_function", "一般公共预算支出预算表"),
+    ("fiscal_expenditure_by_function", "财政拨款支出预算表"),
+    ("expenditure_by_function", "支出预算总表"),
+))
+
+
+def budget_classes(con, doc_id: str, level: int = 1) -> pd.DataFrame:
+    """预算数 by function class at one level, from the first table that prints them (一般公共预算 first).
+
+    Columns: code, name, parent_code, total, share_pct (of the level's sum), source (the table used)."""
+    for sql, label in CLASS_SOURCES:
+        df = frame(con.cursor(), sql, [doc_id, level])
+        if len(df):
+            whole = sum(df["total"], Decimal(0))
+            df["share_pct"] = [(t / whole * 100).quantize(Decimal("0.01")) if whole else None for t in df["total"]]
+            df["source"] = label
+            return df
+    return pd.DataFrame(columns=["code", "name", "parent_code", "total", "share_pct", "source"])
+
+
+def budget_three_public(con, doc_id: str) -> pd.DataFrame:
+    """三公 and the expenses printed beside them, 预算数 only: item, budget, source_ref."""
+    return frame(con.cursor(), """
+        SELECT item, budget, source_ref FROM three_public_funds WHERE doc_id = ?
+        UNION ALL
+        SELECT item, budget, source_ref FROM budget_other_expenses WHERE doc_id = ?""", [doc_id, doc_id])
+
+
+def budget_item_lines(con, doc_id: str) -> pd.DataFrame:
+    """The narrative's per-项 lines: code, name, amount, prior_amount, change_pct, reason, source_ref."""
+    return frame(con.cursor(), "SELECT code, name, amount, prior_amount, change_pct, reason, source_ref "
+                 "FROM yoy_changes WHERE doc_id = ? AND basis = '上年预算执行数'", [doc_id])

@@ -1,9 +1,10 @@
-"""The nine tables as published, rebuilt from line_items in the document's row order (for export and display)."""
+"""The published tables (决算 nine, 预算 by layout) as printed, rebuilt from line_items in the document's row order (for export and display)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from core.ingest.layouts import layout_for
 from core.ingest.numbers import plain
 
 
@@ -31,7 +32,7 @@ def published_table(con, doc_id: str, table_code: str) -> tuple[list[str], list[
             columns[slot].append(key)
     for slot in slots:
         columns[slot].sort()
-    if table_code in ("T01", "T04"):
+    if table_code in ("T01", "T04") or getattr(layout_for(table_code), "shape", "") == "two_sided":
         slots.sort(key=lambda s: 0 if s[0] == "收入" else 1)
     else:
         slots.sort()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from core import export, figures
+from core import budget, export, figures
 from core.audit import report as audit
 from core.db.connect import DatabaseError, Handle, db_path, file_version, open_readonly
 from core.drill import DrillState, parse_drill, to_params
@@ -129,7 +129,7 @@ def con():
 @st.cache_data(show_spinner=False, max_entries=512)
 def _cached(name: str, version: tuple, path: str, doc_id: str, args: tuple):
     module, _, fn = name.rpartition(".")
-    target = {"figures": figures, "export": export, "audit": audit}[module]
+    target = {"figures": figures, "export": export, "audit": audit, "budget": budget}[module]
     return getattr(target, fn)(_handle(path).cursor(), doc_id, *args)
 
 
@@ -163,8 +163,9 @@ def set_state(new: DrillState) -> None:
     st.query_params.update(to_params(new))
 
 
-def current_doc() -> str | None:
-    """The document chosen in the sidebar (kept in the URL as ?doc= so links open on it)."""
+def current_doc(page: str = "") -> str | None:
+    """The document chosen in the sidebar (kept in the URL as ?doc= so links open on it). A 预算 is shown by
+    pages._budget for pages made for 决算 data (`page` names the page)."""
     ensure_frame()
     docs = documents()
     if docs.empty:
@@ -181,35 +182,15 @@ def current_doc() -> str | None:
         set_state(DrillState(doc=picked) if s.doc in ids else replace(s, doc=picked))
     st.session_state["doc"] = picked
     row = docs[docs["doc_id"] == picked].iloc[0]
-    if row["kind"] == "预算":
-        budget_view(picked, row)
+    if row["kind"] == "预算" and page in BUDGET_PAGES:
+        from pages._budget import show
+
+        show(picked, row, page)
         st.stop()
     return picked
 
 
-BUDGET_CARDS = (
-    ("income_total", "收入预算", "这一年计划收到的钱（收支预算总表）。"),
-    ("expenditure_total", "支出预算", "这一年计划花的钱。"),
-    ("basic_total", "基本支出预算", "保运转：工资和日常办公。"),
-    ("project_total", "项目支出预算", "为完成特定任务安排的钱。"),
-    ("three_public_total", "“三公”经费预算", "出国、公务用车、公务接待三项的预算数。"),
-    ("office_operation_budget", "机关运行经费预算", "机关日常运转的公用经费。"),
-    ("procurement_total", "政府采购预算", "计划通过政府采购花的钱。"),
-)
-
-
-def budget_view(doc_id: str, row) -> None:
-    """A 预算 has no execution: its headline 预算数, and a plain word on why the 决算 views have nothing to show."""
-    st.title(safe(f"{row['department']} {int(row['fiscal_year'])} 年度{row['scope']}预算"))
-    st.info("这是一份**预算**：年初计划怎么收钱、怎么花钱。它和年度结束后的**决算**（实际收了多少、花了多少）不同，"
-            "所以这里只有预算数，没有执行率、完成情况或绩效自评。")
-    s = call("figures.summary", doc_id)
-    shown = [(label, s.get(key), help_) for key, label, help_ in BUDGET_CARDS if s.get(key) is not None]
-    cols = st.columns(2)
-    for n, (label, value, help_) in enumerate(shown):
-        cols[n % 2].metric(label, money(value), help=help_)
-    st.caption("金额单位：万元（以元列示的表已精确换算）。本页之外的支出去向、项目绩效、三公决算数等视图展示决算数据，"
-               "预算文件没有这些内容。")
+BUDGET_PAGES = ("overview", "spending", "projects", "sangong")  # the others read any kind as they are
 
 
 def about_data(doc_id: str) -> None:
@@ -218,7 +199,7 @@ def about_data(doc_id: str) -> None:
     row = docs[docs["doc_id"] == doc_id].iloc[0]
     with st.sidebar.expander("关于数据", expanded=False):
         st.markdown(
-            f"来源：{safe(row['department'])} {int(row['fiscal_year'])} 年度部门{safe(row['kind'])}公开文件"
+            f"来源：{safe(row['department'])} {int(row['fiscal_year'])} 年度{safe(row['scope'])}{safe(row['kind'])}公开文件"
             f"（{safe(row['source_file'])}）。  \n金额单位：万元，按原文列示。"
             f"  \n包含：{safe('、'.join(PART_NAMES.get(p, p) for p in row['parts_found']))}。"
         )

@@ -1,4 +1,4 @@
-"""数据与下载: the nine tables as published, downloads, the glossary, the source text, how to query."""
+"""数据与下载: the tables as published (决算 or 预算), downloads, the glossary, the source text, how to query."""
 
 import streamlit as st
 
@@ -8,17 +8,19 @@ from pages._common import about_data, call, current_doc, download_buttons, safe
 doc = current_doc()
 about_data(doc)
 st.title("数据与下载")
-TABLES = {f"T0{i}": name for i, name in enumerate(
-    ["收入支出决算总表", "收入决算表", "支出决算表", "财政拨款收入支出决算总表", "一般公共预算财政拨款支出决算表",
-     "一般公共预算财政拨款基本支出决算表", "一般公共预算财政拨款“三公”经费支出决算表",
-     "政府性基金预算财政拨款收入支出决算表", "国有资本经营预算财政拨款支出决算表"], start=1)}
-code = st.selectbox("选择表格", list(TABLES), format_func=lambda c: f"公开{c[1:]}表 {TABLES[c]}", key="d-table")
+tables = call("budget.published_tables", doc)
+TITLES = dict(zip(tables["table_code"], tables["title"]))
+if not TITLES:
+    st.info("这份文件没有可以列示的表格。")
+    st.stop()
+code = st.selectbox("选择表格", list(TITLES), key="d-table",
+                    format_func=lambda c: f"公开{c[1:]}表 {TITLES[c]}" if c.startswith("T") else TITLES[c])
 table = call("export.published_frame", doc, code)
 if table.empty:
     st.info("本表无数据（部门声明本年度没有此类收支）或文件中没有这张表。")
 else:
     st.dataframe(table, hide_index=True, width="stretch")
-download_buttons(table, f"公开{code[1:]}表", f"dl-{code}")
+download_buttons(table, TITLES[code] if not code.startswith("T") else f"公开{code[1:]}表", f"dl-{code}")
 
 st.divider()
 st.subheader("名词解释")

@@ -6,7 +6,7 @@ import streamlit as st
 from pages._common import (GLOSSARY_HELP, PALETTE, about_data, call, current_doc, display, money, percent, safe,
                            documents)
 
-doc = current_doc()
+doc = current_doc("overview")
 about_data(doc)
 info = documents().set_index("doc_id").loc[doc]
 st.title(safe(f"{info['department']} {int(info['fiscal_year'])} 年度部门{info['kind']}"))

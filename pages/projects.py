@@ -9,7 +9,7 @@ from pages._common import (GLOSSARY_HELP, GRADE_COLORS, about_data, call, curren
                            set_state, state)
 from pages._project import render_project
 
-doc = current_doc()
+doc = current_doc("projects")
 about_data(doc)
 s = state()
 st.title("项目绩效")

@@ -11,7 +11,7 @@ from pages._common import (BASIC_PROJECT_COLORS, GLOSSARY_HELP, PALETTE, about_d
                            download_buttons, money, safe, set_state, state)
 from pages._project import render_project
 
-doc = current_doc()
+doc = current_doc("spending")
 about_data(doc)
 s = state()
 st.title("支出去向")

@@ -7,7 +7,7 @@ import streamlit as st
 from pages._common import (GLOSSARY_HELP, PALETTE, about_data, call, count, current_doc, display, download_buttons,
                            money, percent, safe)
 
-doc = current_doc()
+doc = current_doc("sangong")
 about_data(doc)
 st.title("三公经费与其他公开事项")
 st.caption(GLOSSARY_HELP["三公经费"])

@@ -159,25 +159,38 @@ def test_titles_are_recognised_from_the_layout_data(line, code):
     assert (lay.code if lay else None) == code
 
 
-def test_budget_page_says_what_a_budget_is_and_shows_its_figures(corpus_db, monkeypatch):
+def test_budget_pages_say_what_a_budget_is_and_show_only_budget_figures(corpus_db, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("JUESUAN_DB", str(corpus_db))
     con = duckdb.connect(str(corpus_db), read_only=True)
     doc = con.execute("SELECT doc_id FROM documents WHERE department = '江苏省人民检察院' AND fiscal_year = 2019").fetchone()[0]
     con.close()
-    for page in ("pages/overview.py", "pages/projects.py"):
+    seen = {}
+    for page in ("pages/overview.py", "pages/spending.py", "pages/projects.py", "pages/three_public.py",
+                 "pages/audit.py", "pages/data.py"):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
         at.query_params["doc"] = doc
         at.run()
         if page != "pages/overview.py":
             at.switch_page(page)
             at.run()
-        assert not at.exception
-        text = " ".join(str(i.value) for i in at.info)
-        assert "预算" in text and "决算" in text
-        metrics = {m.label: m.value for m in at.metric}
-        assert metrics["收入预算"] == "24,169.74" and "“三公”经费预算" in metrics
+        assert not at.exception, page
+        text = " ".join(str(e.value) for e in (*at.info, *at.markdown, *at.caption, *at.title))
+        seen[page] = (text, at)
+        assert "决算数" not in text and "执行率" not in text.replace("没有执行率", ""), page
+    overview, at = seen["pages/overview.py"]
+    assert "这是一份**预算**" in overview and "2019 年度部门预算" in overview
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["收入预算"] == "24,169.74" and metrics["“三公”经费预算"] == "418.26"
+    assert "绩效自评" in seen["pages/projects.py"][0]
+    sangong = seen["pages/three_public.py"][1].dataframe[0].value
+    assert "会议费" in list(sangong["item"])
+    assert "B-BALANCE" in " ".join(str(d.value) for d in seen["pages/audit.py"][1].dataframe)
+    data_page = seen["pages/data.py"][1]
+    assert data_page.selectbox(key="d-table").value == "B01"
+    labels = [o for o in data_page.selectbox(key="d-table").options]
+    assert any("收支预算总表" in o for o in labels)
 
 
 def test_audit_holds_to_the_official_inspection_sheets(ccon):

@@ -14,10 +14,16 @@ FINDING_COLUMNS = ["severity", "rule_id", "title", "table_code", "row_ref", "rel
                    "actual", "difference", "source_ref"]
 
 
-def catalogue() -> pd.DataFrame:
-    """rule_id, title, compares, why, severity of every rule, in catalogue order."""
-    return pd.DataFrame([(r.id, r.title, r.compares, r.why, r.severity) for r in CATALOGUE],
+def catalogue(kind: str | None = None) -> pd.DataFrame:
+    """rule_id, title, compares, why, severity of every rule (or of those for one document kind), in catalogue order."""
+    return pd.DataFrame([(r.id, r.title, r.compares, r.why, r.severity) for r in CATALOGUE
+                         if kind is None or kind in r.kinds],
                         columns=["rule_id", "title", "compares", "why", "severity"])
+
+
+def _kind(con, doc_id: str) -> str | None:
+    row = con.execute("SELECT kind FROM documents WHERE doc_id = ?", [doc_id]).fetchone()
+    return row[0] if row else None
 
 
 def findings(con, doc_id: str, rules=(), tables=(), severities=()) -> pd.DataFrame:
@@ -46,11 +52,11 @@ def severity_counts(con, doc_id: str) -> dict[str, int]:
 def coverage(con, doc_id: str) -> pd.DataFrame:
     """rule_id, title, severity, status, checked (number of comparisons made)."""
     cov = frame(con, "SELECT rule_id, status, checked FROM audit_coverage WHERE doc_id = ?", [doc_id])
-    cat = catalogue()
+    cat = catalogue(_kind(con, doc_id))  # a rule for the other kind is not shown as 不适用 noise
     df = cat.merge(cov, on="rule_id", how="left")
     return df[["rule_id", "title", "severity", "status", "checked"]]
 
 
 def catalogue_frame(con, doc_id: str) -> pd.DataFrame:
-    """The catalogue, in the (connection, doc_id) shape the pages call every core function with."""
-    return catalogue()
+    """The rules for this document's kind, in the (connection, doc_id) shape the pages call core functions with."""
+    return catalogue(_kind(con, doc_id))

@@ -46,7 +46,7 @@ def not_a_final_account(name: str, text: str) -> Problem:
     if not re.search(r"[\u4e00-\u9fff]{4}", text):
         found = "found no 决算 title or table (is it in an unknown encoding?)"
     elif re.search(r"预算公开|部门预算|单位预算|预算表", fold(text[:5000])):
-        found = "found a 预算 (budget) disclosure, which juesuan does not read yet"
+        found = "found a 预算 (budget) disclosure, which is read as a budget only when its opening pages say so"
     else:
         found = "found no 决算 title or table"
     return Problem(name, 1, f"expected a 部门决算 document; {found}")
