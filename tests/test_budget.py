@@ -207,3 +207,15 @@ def test_audit_holds_to_the_official_inspection_sheets(ccon):
             assert any(p["match"] in m for m in messages), (p["point"], messages)
         else:
             assert p["found"] == "no" and len(p["reason"]) > 20, p
+
+
+def test_methodology_documents_every_budget_figure(ccon):
+    from core import budget
+
+    text = (ROOT / "docs" / "methodology.md").read_text(encoding="utf-8")
+    section = text.split("## `budget_summary`", 1)[1].split("\n## ", 1)[0]
+    doc = ccon.execute("SELECT doc_id FROM documents WHERE kind = '预算' LIMIT 1").fetchone()[0]
+    missing = [k for k in budget.budget_summary(ccon, doc) if f"`{k}`" not in section]
+    for fn in (budget.budget_classes, budget.budget_item_lines, budget.budget_three_public):
+        missing += [f"{fn.__name__}.{c}" for c in fn(ccon, doc).columns if f"`{c}`" not in section]
+    assert not missing
