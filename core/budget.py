@@ -104,12 +104,18 @@ def budget_classes(con, doc_id: str, level: int = 1) -> pd.DataFrame:
     return pd.DataFrame(columns=["code", "name", "parent_code", "total", "share_pct", "source"])
 
 
+THREE_PUBLIC_ORDER = ("合计", "因公出国（境）费", "公务用车购置及运行维护费", "公务用车购置费", "公务用车运行维护费",
+                      "公务接待费", "会议费", "培训费", "总计", "机关运行经费")
+
+
 def budget_three_public(con, doc_id: str) -> pd.DataFrame:
     """三公 and the expenses printed beside them, 预算数 only: item, budget, source_ref."""
     return frame(con.cursor(), """
-        SELECT item, budget, source_ref FROM three_public_funds WHERE doc_id = ?
-        UNION ALL
-        SELECT item, budget, source_ref FROM budget_other_expenses WHERE doc_id = ?""", [doc_id, doc_id])
+        SELECT item, budget, source_ref FROM (
+            SELECT item, budget, source_ref FROM three_public_funds WHERE doc_id = ?
+            UNION ALL
+            SELECT item, budget, source_ref FROM budget_other_expenses WHERE doc_id = ?)
+        ORDER BY coalesce(list_position(?, item), 99)""", [doc_id, doc_id, list(THREE_PUBLIC_ORDER)])
 
 
 def budget_item_lines(con, doc_id: str) -> pd.DataFrame:

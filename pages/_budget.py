@@ -43,11 +43,11 @@ def show(doc: str, row, page: str) -> None:
 def _cards(doc: str) -> None:
     s = call("figures.summary", doc)
     shown = [(label, s.get(key), help_) for key, label, help_ in CARDS if s.get(key) is not None]
-    cols = st.columns(2)
-    for n, (label, value, help_) in enumerate(shown):
-        with cols[n % 2]:
-            st.metric(label, money(value), help=help_)
-            st.caption(help_)
+    for start in range(0, len(shown), 2):  # one row per pair, so a phone reads them in order
+        for col, (label, value, help_) in zip(st.columns(2), shown[start:start + 2]):
+            with col:
+                st.metric(label, money(value))
+                st.caption(help_)
 
 
 def _classes(doc: str, detailed: bool) -> None:
