@@ -5,6 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DB     ?= data/juesuan.duckdb
 PORT   ?= 8501
+ADDRESS ?= 127.0.0.1
 
 .PHONY: setup db run test bench clean
 
@@ -22,7 +23,7 @@ db: setup
 	$(BIN)/juesuan build --db $(DB)
 
 run: db
-	JUESUAN_DB=$(DB) $(BIN)/streamlit run app.py --server.headless=true --server.port=$(PORT) \
+	JUESUAN_DB=$(DB) $(BIN)/streamlit run app.py --server.headless=true --server.address=$(ADDRESS) --server.port=$(PORT) \
 		--browser.gatherUsageStats=false
 
 test: db

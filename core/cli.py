@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from decimal import Decimal
@@ -84,26 +83,19 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from core.pipeline import ingest, needs_build, raw_sources
+    from core.pipeline import build, needs_build
 
     db = db_path(args.db)
     if not args.force and not needs_build(db, args.raw):
         print(f"{db} is up to date")
         return EXIT_OK
-    sources = raw_sources(args.raw)
-    if db.exists():
-        db.unlink()
-    result = ingest(sources, db)
+    result = build(db, args.raw)
     for line in result.merged:
         print(line)
     for doc_id in result.loaded:
         print(f"loaded {doc_id}")
     for problem in result.problems:
         print(str(problem), file=sys.stderr)
-    if not result.loaded:
-        from core.db.store import init_database
-
-        init_database(db)
     return EXIT_USAGE if result.problems else EXIT_OK
 
 
@@ -136,14 +128,13 @@ def cmd_docs(args) -> int:
 
 
 def cmd_export(args) -> int:
+    from core.export import write_csv
     from core.tables import published_table
 
     con = _connect(args)
     doc_id = resolve_doc(con, args.doc)
     header, rows = published_table(con, doc_id, args.table)
-    w = csv.writer(sys.stdout, lineterminator="\n")
-    w.writerow(header)
-    w.writerows(rows)
+    write_csv(header, rows, sys.stdout)
     return EXIT_OK
 
 

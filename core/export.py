@@ -23,10 +23,20 @@ def safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     out.columns = [neutralise(str(c)) for c in out.columns]
     for c in out.columns:
         out[c] = [
-            format(v, "f") if isinstance(v, Decimal) else "、".join(map(str, v)) if isinstance(v, (list, tuple))
-            else neutralise(v) for v in out[c]
+            format(v, "f") if isinstance(v, Decimal)
+            else neutralise("、".join(map(str, v))) if isinstance(v, (list, tuple)) else neutralise(v)
+            for v in out[c]
         ]
     return out
+
+
+def write_csv(header: list, rows: list[list], out) -> None:
+    """CSV to a text stream (the CLI's stdout) with every cell neutralised, as the page downloads are."""
+    import csv
+
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow([neutralise(str(h)) for h in header])
+    w.writerows([[neutralise(c) for c in row] for row in rows])
 
 
 def to_csv_bytes(df: pd.DataFrame) -> bytes:

@@ -104,8 +104,10 @@ def read_all(paths: list[Path], allow_incomplete: bool, result: IngestResult) ->
     return docs
 
 
-def ingest(paths: list[str | Path], db: str | Path, allow_incomplete: bool = False) -> IngestResult:
-    """Parse every file; load the good ones (each all-or-nothing) in one atomic swap of the database."""
+def ingest(paths: list[str | Path], db: str | Path, allow_incomplete: bool = False, fresh: bool = False) -> IngestResult:
+    """Parse every file; load the good ones (each all-or-nothing) in one atomic swap of the database.
+
+    `fresh` rebuilds: the new file holds only these documents, and replaces the old one in one step."""
     result = IngestResult()
     docs = read_all([Path(p) for p in paths], allow_incomplete, result)
     for doc in docs:
@@ -113,7 +115,7 @@ def ingest(paths: list[str | Path], db: str | Path, allow_incomplete: bool = Fal
     if docs:
         from core.audit.engine import store_audit
 
-        result.loaded = write_documents(db, docs, after_insert=lambda con, d: store_audit(con, d.doc_id))
+        result.loaded = write_documents(db, docs, after_insert=lambda con, d: store_audit(con, d.doc_id), fresh=fresh)
     return result
 
 
@@ -138,12 +140,11 @@ def needs_build(db: str | Path, raw_dir: str | Path) -> bool:
 REPO_DATA = Path(__file__).resolve().parents[1] / "data"
 
 
-def build_default(db: str | Path, raw_dir: str | Path | None = None) -> IngestResult:
-    """Build the database from data/raw (used by `juesuan build` and by the app when the file is missing)."""
+def build(db: str | Path, raw_dir: str | Path | None = None) -> IngestResult:
+    """Rebuild the database from data/raw: built aside and swapped in whole, so readers never see it missing."""
     from core.db.store import init_database
 
-    sources = raw_sources(raw_dir or REPO_DATA / "raw")
-    result = ingest(sources, db)
+    result = ingest(raw_sources(raw_dir or REPO_DATA / "raw"), db, fresh=True)
     if not result.loaded:
-        init_database(db)
+        init_database(db, fresh=True)
     return result

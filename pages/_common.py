@@ -74,7 +74,12 @@ def safe(text) -> str:
     """Document text for st.markdown: every markdown, HTML, LaTeX and emoji-shortcode character escaped."""
     if text is None:
         return ""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&^@\"'])", r"\\\1", str(text))
+    escaped = re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&^@\"'])", r"\\\1", str(text))
+    # a bare URL or e-mail address would still be linked by the renderer: a zero-width space breaks the pattern
+    return re.sub(r"(?i)(://|www\\\.|@)", lambda m: m.group(1)[0] + ZWSP + m.group(1)[1:], escaped)
+
+
+ZWSP = "\u200b"
 
 
 def money(x: Decimal | None) -> str:
@@ -110,11 +115,9 @@ def _handle(path: str) -> Handle:
 def handle() -> Handle:
     """The read-only database handle; a replaced file (an ingest) opens a fresh one on the next rerun."""
     path = db_path()
-    if not path.exists():
-        from core.pipeline import build_default
-
-        with st.spinner("首次启动：正在从 data/ 构建数据库…"):
-            build_default(path)
+    if not path.exists():  # the app only reads: building is `make db`'s job
+        st.warning(f"还没有数据库（{path}）。请在项目目录运行 `make db`（或 `juesuan build`）构建，然后刷新本页。")
+        st.stop()
     try:
         return _handle(str(path))
     except DatabaseError as exc:

@@ -2,6 +2,7 @@
 filters narrow the tables, document text is never rendered as markup, the database can be replaced."""
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -173,14 +174,13 @@ def test_corrupt_database_message(tmp_path, monkeypatch):
     assert "数据库无法打开" in at.error[0].value
 
 
-def test_missing_database_is_built(tmp_path, monkeypatch):
+def test_missing_database_gets_a_notice_naming_make_db_and_is_never_built(tmp_path, monkeypatch):
     db = tmp_path / "new" / "juesuan.duckdb"
     monkeypatch.setenv("JUESUAN_DB", str(db))
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
-    assert db.exists()
-    assert len(at.sidebar.selectbox[0].options) == 16  # every disclosure of data/raw (2 决算, 14 预算)
-    assert {m.label: m.value for m in at.metric}["收入合计"] in ("4,180.76", "2,946.25")
+    assert not db.exists() and not db.parent.exists()
+    assert "make db" in at.warning[0].value
 
 
 @pytest.fixture()
@@ -211,3 +211,21 @@ def test_overview_bar_click_opens_the_category(app_db):
     at.run()
     assert not at.exception
     assert {m.label: m.value for m in at.metric}["合计（万元）"] == "3,391.24"
+
+
+def test_document_text_never_becomes_a_link():
+    from pages._common import safe
+
+    text = safe("详见 https://www.shpt.gov.cn/a.pdf 或 www.example.com，联系 someone@example.cn")
+    assert not re.search(r"(?i)https?://|www\.|\w@\w", text.replace("\\", ""))
+    assert text.replace("\u200b", "").replace("\\", "") == "详见 https://www.shpt.gov.cn/a.pdf 或 www.example.com，联系 someone@example.cn"
+
+
+def test_serving_config_hides_tracebacks_and_binds_to_this_machine():
+    import tomllib
+
+    config = tomllib.loads((Path(APP).parent / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["showErrorDetails"] == "none"
+    assert config["server"]["address"] == "127.0.0.1"
+    makefile = (Path(APP).parent / "Makefile").read_text(encoding="utf-8")
+    assert "ADDRESS ?= 127.0.0.1" in makefile and "--server.address=$(ADDRESS)" in makefile

@@ -168,3 +168,60 @@ def test_python_m_core_is_the_same_command(seed_db):
 
     r = subprocess.run([sys.executable, "-m", "core", "docs", "--db", str(seed_db)], capture_output=True, text=True)
     assert r.returncode == 0 and r.stdout.startswith(SEED_DOC)
+
+
+def test_build_force_replaces_the_file_whole_and_keeps_its_mode(tmp_path):
+    """A rebuild is built aside and swapped in: the old file serves until then; mode and stale copies handled."""
+    import os
+    import stat
+
+    from core.cli import main as cli
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "seed.txt").write_bytes(SEED.read_bytes())
+    db = tmp_path / "j.duckdb"
+    assert cli(["build", "--raw", str(raw), "--db", str(db)]) == 0
+    assert stat.S_IMODE(db.stat().st_mode) == 0o666 & ~_umask()
+    os.chmod(db, 0o640)
+    reader = duckdb.connect(str(db), read_only=True)  # a reader of the old file is not disturbed
+    dead = tmp_path / f".j.duckdb.{_dead_pid()}.abc.tmp"
+    dead.write_bytes(b"left by a killed build")
+    before = db.stat().st_ino
+    assert cli(["build", "--force", "--raw", str(raw), "--db", str(db)]) == 0
+    assert db.stat().st_ino != before and stat.S_IMODE(db.stat().st_mode) == 0o640
+    assert reader.execute("SELECT count(*) FROM documents").fetchone() == (1,)
+    reader.close()
+    assert not dead.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".j.duckdb")] == []
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_export_neutralises_formula_cells_and_list_cells(tmp_path, capsys):
+    import io
+
+    import pandas as pd
+
+    from core.export import safe_frame, write_csv
+
+    out = io.StringIO()
+    write_csv(["=项目", "金额"], [["=cmd|' /C calc'!A0", "1.00"], ["+1", "@SUM(A1)"]], out)
+    assert out.getvalue().splitlines() == ["'=项目,金额", "'=cmd|' /C calc'!A0,1.00", "'+1,'@SUM(A1)"]
+    frame = safe_frame(pd.DataFrame({"parts": [["=1+1", "x"]]}))
+    assert frame["parts"][0] == "'=1+1、x"

@@ -147,23 +147,57 @@ def insert_document(con, doc: Document) -> None:
             [(d, n, t, df, ref) for n, (t, df, ref) in enumerate(doc.glossary)])
 
 
+def _stale_copies(db_path: Path) -> list[Path]:
+    """Copies left by an ingest or build that was killed: their process (named in the file) is gone."""
+    stale = []
+    for p in db_path.parent.glob(f".{db_path.name}.*.tmp*"):
+        m = re.match(rf"^\.{re.escape(db_path.name)}\.(\d+)\.", p.name)
+        if m and not _alive(int(m.group(1))):
+            stale.append(p)
+    return stale
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _mode_for(db_path: Path) -> int:
+    """The live file's mode, or the default a new file gets (0666 less the umask): readable by the app's user."""
+    if db_path.exists():
+        return db_path.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_documents(
     db_path: str | Path,
     docs: Iterable[Document],
     after_insert: Callable[[duckdb.DuckDBPyConnection, Document], None] | None = None,
+    fresh: bool = False,
 ) -> list[str]:
     """Replace each document (same doc_id) in a copy of the database, then swap the copy in atomically.
 
-    Each document is its own transaction; if anything fails the live file is left exactly as it was.
+    Each document is its own transaction; if anything fails the live file is left exactly as it was. `fresh`
+    starts the copy empty (a rebuild) instead of from the live file, which keeps serving until the swap.
     """
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".tmp", dir=db_path.parent)
+    for leftover in _stale_copies(db_path):
+        leftover.unlink(missing_ok=True)
+    mode = _mode_for(db_path)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{db_path.name}.{os.getpid()}.", suffix=".tmp", dir=db_path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     written: list[str] = []
     try:
-        if db_path.exists():
+        if db_path.exists() and not fresh:
             shutil.copyfile(db_path, tmp)
         else:
             tmp.unlink()
@@ -185,6 +219,7 @@ def write_documents(
             con.execute("CHECKPOINT")
         finally:
             con.close()
+        os.chmod(tmp, mode)
         os.replace(tmp, db_path)
     finally:
         for leftover in (tmp, Path(f"{tmp}.wal")):
@@ -193,6 +228,6 @@ def write_documents(
     return written
 
 
-def init_database(db_path: str | Path) -> None:
+def init_database(db_path: str | Path, fresh: bool = False) -> None:
     """An empty database with the schema and views, built the same atomic way."""
-    write_documents(db_path, [])
+    write_documents(db_path, [], fresh=fresh)
