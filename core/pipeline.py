@@ -68,6 +68,16 @@ def read_any(path: Path, allow_incomplete: bool) -> Document:
     return read_document(path, allow_incomplete=allow_incomplete)
 
 
+def checked(doc: Document, name: str) -> Document:
+    """The document, or InputError naming every figure that could not be stored exactly."""
+    from core.ingest.document import oversized_numbers
+
+    problems = oversized_numbers(doc, name)
+    if problems:
+        raise InputError(problems)
+    return doc
+
+
 def read_all(paths: list[Path], allow_incomplete: bool, result: IngestResult) -> list[Document]:
     """Documents from the arguments: 决算 files one by one; budget files form disclosures — a folder is one
     disclosure, and loose files given together are grouped by body, year and scope, so a narrative file and its
@@ -85,7 +95,7 @@ def read_all(paths: list[Path], allow_incomplete: bool, result: IngestResult) ->
                 if is_pdf(path) and is_budget_pdf(path):
                     budget_files.append(open_budget_file(path))
                 else:
-                    docs.append(read_any(path, allow_incomplete))
+                    docs.append(checked(read_any(path, allow_incomplete), str(path)))
             except InputError as exc:
                 result.problems.extend(exc.problems)
         if p.is_dir():
@@ -94,7 +104,7 @@ def read_all(paths: list[Path], allow_incomplete: bool, result: IngestResult) ->
             loose.setdefault(group_key(f) if f.department and f.year else (str(f.path),), []).append(f)
     for files in disclosures + list(loose.values()):
         try:
-            doc = build_budget(files, allow_incomplete)
+            doc = checked(build_budget(files, allow_incomplete), str(files[0].path))
         except InputError as exc:
             result.problems.extend(exc.problems)
             continue

@@ -125,7 +125,7 @@ def test_altered_copy_rejected_naming_the_missing_table(tmp_path, capsys):
     db = tmp_path / "a.duckdb"
     assert main(["ingest", str(ALTERED), "--db", str(db)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == [f"{ALTERED}:7: expected 公开03表 (支出决算表); not found in the document"]
+    assert err == [f"{ALTERED}:page 7: expected 公开03表 (支出决算表); not found in the document"]
     assert not db.exists()
 
 

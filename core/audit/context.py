@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -61,6 +62,7 @@ class Context:
     scope: str = "部门"
     source_files: list[str] = field(default_factory=list)
     page_counts: list[int] = field(default_factory=list)  # pages of each source file, in reading order
+    _breaks: list[int] | None = field(default=None, repr=False)
 
     def rows(self, table: str, side: str | None = None) -> list[Item]:
         return [i for i in self.items if i.table == table and (side is None or i.side == side)]
@@ -85,10 +87,13 @@ class Context:
 
     def text_ref(self, offset: int) -> str:
         """Where a position of the source text stands: `page:N` in a PDF (pages start with a form feed), else `line:N`."""
-        before = self.source_text[:offset]
+        if self._breaks is None:  # positions of the breaks, found once: each look-up is then a bisection
+            mark = "\f" if "\f" in self.source_text else "\n"
+            self._breaks = [m.start() for m in re.finditer(re.escape(mark), self.source_text)]
+        n = bisect.bisect_left(self._breaks, offset) + 1
         if "\f" in self.source_text:
-            return f"page:{before.count(chr(12)) + 1}"
-        return f"line:{before.count(chr(10)) + 1}"
+            return self.page_ref(n)
+        return f"line:{n}"
 
     def page_ref(self, page: int) -> str:
         """`page:N` of the source text's N-th page; in a disclosure of several files, `file.pdf#page:n`."""

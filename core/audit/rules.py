@@ -848,10 +848,15 @@ def _d_placeholder(ctx, out):
     if PLACEHOLDER.search(ctx.department or ""):
         out.flag("D", "部门", f"部门名称“{ctx.department}”含占位符", "", related="documents.department")
         return
-    for m in re.finditer(r"[\u4e00-\u9fff]{2,}(?:XX|ＸＸ|××)[\u4e00-\u9fff]{0,3}", ctx.source_text):
+    text = ctx.source_text
+    for m in re.finditer(r"XX|ＸＸ|××", text):  # the mark first, then its bounded surroundings: linear in the text
+        before = re.search(r"[\u4e00-\u9fff]{2,30}$", text[max(m.start() - 30, 0):m.start()])
+        if not before:
+            continue
+        after = re.match(r"[\u4e00-\u9fff]{0,3}", text[m.end():m.end() + 3]).group()
         out.checked += 1
-        out.flag("D", "部门", f"文中出现占位的单位名称“{m.group()}”（文件部门为“{ctx.department}”）",
-                 ctx.text_ref(m.start()), related="documents.department")
+        out.flag("D", "部门", f"文中出现占位的单位名称“{before.group()}{m.group()}{after}”（文件部门为“{ctx.department}”）",
+                 ctx.text_ref(m.start() - len(before.group())), related="documents.department")
 
 
 @rule("D-TITLES", "表格标题规范", "每张表的标题与规范名称一致（各地允许的写法之一），没有缺字、乱码或多余符号",
@@ -869,7 +874,7 @@ def _d_titles(ctx, out):
       kinds=("决算", "预算"))
 def _d_year(ctx, out):
     years = [(m.group(1) or m.group(2), ctx.text_ref(m.start()))
-             for m in re.finditer(r"第[一二三四五]部分[^\n]*?(?:(20\d{2})\s*年度|年度[^\n]*\n\s*(20\d{2})\s*\n)",
+             for m in re.finditer(r"第[一二三四五]部分[^\n]{0,80}?(?:(20\d{2})\s*年度|年度[^\n]{0,80}\n\s*(20\d{2})\s*\n)",
                                   ctx.source_text)]
     if not years:
         raise Missing("no dated part headings")

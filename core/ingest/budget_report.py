@@ -300,7 +300,7 @@ def _document(files: list[BudgetFile], allow_incomplete: bool) -> Document:
                 continue  # a table printed twice (a repeated page) is read once; completeness reports it
             factor = UNIT_FACTORS.get(region.unit)
             if factor is None:
-                problems.append(Problem(str(f.path), ref_line(region.ref), f"expected the unit 万元 or 元 for "
+                problems.append(Problem.at(str(f.path), region.ref, f"expected the unit 万元 or 元 for "
                                         f"{region.title}; found {region.unit!r}"))
                 continue
             table, items, rows, table_problems = interpret_region(region, factor)
@@ -316,7 +316,7 @@ def _document(files: list[BudgetFile], allow_incomplete: bool) -> Document:
             tables[code] = table
             line_items += items
             classified += rows
-            problems += [Problem(str(f.path), ref_line(p.ref), f"{region.title}: {p.message}") for p in table_problems]
+            problems += [Problem.at(str(f.path), p.ref, f"{region.title}: {p.message}") for p in table_problems]
     listed = sorted({c for f in files for c in f.listed})
     missing = [c for c in listed if c not in tables]
     if problems:

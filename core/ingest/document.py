@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from decimal import Decimal
 import re
@@ -69,11 +70,11 @@ def build_document(lay: TextLayout, text: str, data: bytes, name: str, fmt: str,
     """Shared by every reader: interpret tables, narrative and attachments; validate; build the Document."""
     problems: list[Problem] = []
     missing = [c for c in TABLE_CODES if c not in lay.tables]
-    where = ref_line(lay.part_start.get("二", "line:1"))
+    where = lay.part_start.get("二", "line:1")
     if missing and not allow_incomplete:
         for code in missing:
             problems.append(
-                Problem(name, where, f"expected 公开{code[1:]}表 ({TABLE_TITLES[code]}); not found in the document")
+                Problem.at(name, where, f"expected 公开{code[1:]}表 ({TABLE_TITLES[code]}); not found in the document")
             )
     department = tidy(lay.department)
     year = _fiscal_year(text)
@@ -88,7 +89,7 @@ def build_document(lay: TextLayout, text: str, data: bytes, name: str, fmt: str,
             table.unit_factor = UNIT_FACTORS[unit]
             table.notes.append(f"本表原以{unit}列示，已按 1 万元 = {int(1 / UNIT_FACTORS[unit])} {unit} 精确换算为万元。")
         elif unit and unit not in UNIT_FACTORS:
-            problems.append(Problem(name, ref_line(table.ref), f"expected the unit 万元 or 元 for 公开{code[1:]}表; found {table.unit!r}"))
+            problems.append(Problem.at(name, table.ref, f"expected the unit 万元 or 元 for 公开{code[1:]}表; found {table.unit!r}"))
         items, rows, table_problems = interpret(table)
         for item in items:
             item.row_label = tidy(item.row_label)
@@ -96,7 +97,7 @@ def build_document(lay: TextLayout, text: str, data: bytes, name: str, fmt: str,
             row.name = tidy(row.name)
         line_items.extend(items)
         classified.extend(rows)
-        problems.extend(Problem(name, ref_line(p.ref), f"公开{code[1:]}表: {p.message}") for p in table_problems)
+        problems.extend(Problem.at(name, p.ref, f"公开{code[1:]}表: {p.message}") for p in table_problems)
     narrative, yoy, sections = ([], [], {})
     if "三" in lay.parts:
         narrative, yoy, sections = parse_narrative(lay.parts["三"])
@@ -190,3 +191,31 @@ def _glossary(lay: TextLayout) -> list[tuple[str, str, str]]:
     return out
 
 
+
+
+MAX_DIGITS = 16  # digits before the decimal point that DECIMAL(18,2) and DECIMAL(22,6) hold
+
+
+def oversized_numbers(doc: Document, name: str) -> list[Problem]:
+    """Every figure too large to store exactly, with where it was read: refused before anything is written."""
+    problems: list[Problem] = []
+
+    def walk(obj, ref: str) -> None:
+        if isinstance(obj, Decimal):
+            if obj.is_finite() and obj != 0 and obj.adjusted() >= MAX_DIGITS:
+                problems.append(Problem.at(name, ref, f"expected an amount of at most {MAX_DIGITS} digits before the "
+                                                      f"decimal point; found one of {obj.adjusted() + 1} digits"))
+        elif isinstance(obj, (list, tuple)):
+            for x in obj:
+                walk(x, ref)
+        elif isinstance(obj, dict):
+            for x in obj.values():
+                walk(x, ref)
+        elif dataclasses.is_dataclass(obj):
+            here = getattr(obj, "source_ref", None) or getattr(obj, "ref", None) or ref
+            for f in dataclasses.fields(obj):
+                if f.name not in ("source_text", "tables"):
+                    walk(getattr(obj, f.name), here)
+
+    walk(doc, "line:1")
+    return problems

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -12,9 +13,19 @@ class Problem:
     file: str
     line: int
     message: str
+    unit: str = "line"  # "page" for a place in a PDF
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+        where = f"page {self.line}" if self.unit == "page" else str(self.line)
+        return f"{self.file}:{where}: {self.message}"
+
+    @classmethod
+    def at(cls, file: str, ref: str, message: str) -> "Problem":
+        """A problem at a stored reference: `line:N`, `page:N` or `file.pdf#page:N` (FILE:N: or FILE:page N:)."""
+        m = re.search(r"(line|page):(\d+)$", ref or "")
+        if not m:
+            return cls(file, 1, message)
+        return cls(file, int(m.group(2)), message, m.group(1))
 
 
 class InputError(Exception):

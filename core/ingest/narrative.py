@@ -75,10 +75,10 @@ KEYED: list[tuple[str, str, tuple[str, ...]]] = [
     ("基本支出决算情况", rf"基本支出{N}万元", ("gpb_basic_total",)),
     ("基本支出决算情况", rf"人员经费{N}万元", ("gpb_personnel_total",)),
     ("基本支出决算情况", rf"公用经费{N}万元", ("gpb_public_total",)),
-    ("三公", rf"“三公”经费支出{N}万元,完成全年预算数{N}%,.*?较上年{UP_DOWN}{N}万元,{PCT}{N}%",
+    ("三公", rf"“三公”经费支出{N}万元,完成全年预算数{N}%,.{{0,300}}?较上年{UP_DOWN}{N}万元,{PCT}{N}%",
      ("three_public:合计:actual", "three_public:合计:completion_pct", "three_public:合计:change",
       "three_public:合计:change_pct")),
-    ("三公", rf"(?P<name>因公出国\(境\)费|公务用车购置及运行(?:维护)?费|公务用车购置费|公务用车运行(?:维护)?费|公务接待费)支出{N}万元,完成全年预算数{N}%,.*?较上年{UP_DOWN}{N}万元,{PCT}{N}%",
+    ("三公", rf"(?P<name>因公出国\(境\)费|公务用车购置及运行(?:维护)?费|公务用车购置费|公务用车运行(?:维护)?费|公务接待费)支出{N}万元,完成全年预算数{N}%,.{{0,300}}?较上年{UP_DOWN}{N}万元,{PCT}{N}%",
      ("three_public:{name}:actual", "three_public:{name}:completion_pct", "three_public:{name}:change",
       "three_public:{name}:change_pct")),
     ("三公", rf"本部门组织的出国团组{N}个", ("abroad_groups_own",)),
@@ -87,9 +87,9 @@ KEYED: list[tuple[str, str, tuple[str, ...]]] = [
     ("三公", rf"公务用车购置{N}辆", ("vehicles_purchased",)),
     ("三公", rf"公务用车保有量为{N}辆", ("vehicles_held",)),
     ("三公", rf"累计接待{N}批次、?,?{N}人次", ("reception_batches", "reception_persons")),
-    ("绩效", rf"对(?:\d{{4}}年度)?{N}个项目实施单位自评.*?涉及财政拨款资金共计{N}万元",
+    ("绩效", rf"对(?:\d{{4}}年度)?{N}个项目实施单位自评.{{0,300}}?涉及财政拨款资金共计{N}万元",
      ("perf_self_count", "perf_self_funds")),
-    ("绩效", rf"对(?:\d{{4}}年度)?{N}个项目实施部门评价.*?涉及财政拨款资金共计{N}万元",
+    ("绩效", rf"对(?:\d{{4}}年度)?{N}个项目实施部门评价.{{0,300}}?涉及财政拨款资金共计{N}万元",
      ("perf_eval_count", "perf_eval_funds")),
     ("绩效", rf"“优”“良”“中”“差”的项目分别是{N}个、{N}个、{N}个、{N}个",
      ("grade_count:优", "grade_count:良", "grade_count:中", "grade_count:差")),
@@ -105,7 +105,7 @@ KEYED: list[tuple[str, str, tuple[str, ...]]] = [
     ("政府采购", rf"工程采购授予中小企业合同金额占工程支出金额的{N}%", ("procurement_works_sme_pct",)),
     ("政府采购", rf"服务采购授予中小企业合同金额占服务支出金额的{N}%", ("procurement_services_sme_pct",)),
     ("国有资产", rf"共有车辆{N}辆", ("vehicles_total",)),
-    ("国有资产", rf"(?P<name>[^,:;、]+?用车){N}辆", ("vehicles:{name}",)),
+    ("国有资产", rf"(?P<name>[^,:;、]{{1,20}}?用车){N}辆", ("vehicles:{name}",)),
     ("国有资产", rf"单位价值100万元以上设备(?:\(不含车辆\))?{N}台", ("equipment_over_1m",)),
 ]
 
@@ -243,7 +243,7 @@ def _sentences(folded: str):
 
 
 def _quoted_spans(sentence: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in re.finditer(r"“[^”]*”", sentence)]
+    return [(m.start(), m.end()) for m in re.finditer(r"“[^”]{0,200}”", sentence)]
 
 
 def _sentence_figures(section: str, sentence: str, offset: int, para: Paragraph, patterns) -> list[NarrativeFigure]:
@@ -285,7 +285,7 @@ def _sentence_figures(section: str, sentence: str, offset: int, para: Paragraph,
 #   一般公共服务支出（类）2106.66万元，占71.73%；
 _ITEM_LINE = re.compile(
     rf"^\d+、(?P<path>[^()]+?\(类\)[^()]+?\(款\)[^()]+?\(项\))。.*?年初预算为{N}万元,支出决算为{N}万元")
-_CLASS_LINE = re.compile(rf"(?P<path>[^,;:()。]+?)\(类\){N}万元,占{N}%")
+_CLASS_LINE = re.compile(rf"(?P<path>[^,;:()。]{{1,30}}?)\(类\){N}万元,占{N}%")
 
 
 def _named_item_keys(folded: str) -> dict[int, str]:

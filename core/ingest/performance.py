@@ -300,7 +300,7 @@ def parse_reports(lines: list[Line]) -> list[EvaluationReport]:
                 level2 = h2.group(1)
                 continue
             im = re.match(
-                r"^\d+\)(?P<name>.*)\((?P<unit>[^()]*)\),目标值(?P<target>[^,]*),完成值(?P<actual>[^,]*),"
+                r"^\d+\)(?P<name>.{0,200})\((?P<unit>[^()]{0,40})\),目标值(?P<target>[^,]{0,200}),完成值(?P<actual>[^,]{0,200}),"
                 r"分值(?P<w>\d+(?:\.\d+)?),得分(?P<s>\d+(?:\.\d+)?)",
                 f,
             )
