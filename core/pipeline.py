@@ -7,6 +7,7 @@ from pathlib import Path
 
 from core.db.store import write_documents
 from core.grades import execution_rate, grade_for, standard_execution_score
+from core.ingest.deadline import run_with_deadline
 from core.ingest.document import read_document
 from core.ingest.errors import InputError, Problem
 from core.ingest.model import Document
@@ -51,11 +52,17 @@ def is_budget_pdf(path: Path) -> bool:
 
     from core.ingest.budget_report import looks_like_budget
 
+    from core.ingest.deadline import at_page
+
     try:
         with pdfplumber.open(path) as pdf:
-            text = "\n".join((p.extract_text() or "") for p in pdf.pages[:3])
+            texts = []
+            for n, page in enumerate(pdf.pages[:3], start=1):
+                at_page(n)
+                texts.append(page.extract_text() or "")
     except Exception:  # a damaged file is reported by the reader that opens it properly
         return False
+    text = "\n".join(texts)
     return looks_like_budget(text)
 
 
@@ -78,11 +85,21 @@ def checked(doc: Document, name: str) -> Document:
     return doc
 
 
-def read_all(paths: list[Path], allow_incomplete: bool, result: IngestResult) -> list[Document]:
+def read_file(path: Path, allow_incomplete: bool):
+    """One file as a Document (决算), or as a BudgetFile to be joined with the other files of its disclosure."""
+    if is_pdf(path) and is_budget_pdf(path):
+        from core.ingest.budget_report import open_budget_file
+
+        return open_budget_file(path)
+    return read_any(path, allow_incomplete)
+
+
+def read_all(paths: list[Path], allow_incomplete: bool, result: IngestResult,
+             deadline: float | None = None) -> list[Document]:
     """Documents from the arguments: 决算 files one by one; budget files form disclosures — a folder is one
     disclosure, and loose files given together are grouped by body, year and scope, so a narrative file and its
     tables file become one document."""
-    from core.ingest.budget_report import build_budget, group_key, open_budget_file
+    from core.ingest.budget_report import build_budget, group_key
 
     docs: list[Document] = []
     disclosures: list[list] = []
@@ -92,10 +109,11 @@ def read_all(paths: list[Path], allow_incomplete: bool, result: IngestResult) ->
         budget_files = []
         for path in files:
             try:
-                if is_pdf(path) and is_budget_pdf(path):
-                    budget_files.append(open_budget_file(path))
+                read = run_with_deadline(read_file, (path, allow_incomplete), str(path), deadline)
+                if isinstance(read, Document):
+                    docs.append(checked(read, str(path)))
                 else:
-                    docs.append(checked(read_any(path, allow_incomplete), str(path)))
+                    budget_files.append(read)
             except InputError as exc:
                 result.problems.extend(exc.problems)
         if p.is_dir():
@@ -114,12 +132,13 @@ def read_all(paths: list[Path], allow_incomplete: bool, result: IngestResult) ->
     return docs
 
 
-def ingest(paths: list[str | Path], db: str | Path, allow_incomplete: bool = False, fresh: bool = False) -> IngestResult:
+def ingest(paths: list[str | Path], db: str | Path, allow_incomplete: bool = False, fresh: bool = False,
+           deadline: float | None = None) -> IngestResult:
     """Parse every file; load the good ones (each all-or-nothing) in one atomic swap of the database.
 
     `fresh` rebuilds: the new file holds only these documents, and replaces the old one in one step."""
     result = IngestResult()
-    docs = read_all([Path(p) for p in paths], allow_incomplete, result)
+    docs = read_all([Path(p) for p in paths], allow_incomplete, result, deadline)
     for doc in docs:
         doc.project_extras = project_extras(doc)
     if docs:

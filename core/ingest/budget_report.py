@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pdfplumber
 
+from core.ingest.deadline import at_page
 from core.ingest.budget_tables import Region, interpret_region, is_data_line
 from core.ingest.document import make_doc_id, ref_line
 from core.ingest.errors import InputError, Problem
@@ -77,7 +78,10 @@ def open_budget_file(path: Path) -> BudgetFile:
     except Exception as exc:  # pdfminer raises several unrelated types for a damaged file
         raise InputError([Problem(name, 1, f"expected a readable PDF; {type(exc).__name__}: {exc}")]) from exc
     with pdf:
-        lines = [page_lines(page, n, path.name) for n, page in enumerate(pdf.pages, start=1)]
+        lines = []
+        for n, page in enumerate(pdf.pages, start=1):
+            at_page(n)
+            lines.append(page_lines(page, n, path.name))
         heights = [float(page.height) for page in pdf.pages]
     texts = ["\n".join(ln.text for ln in page) for page in lines]
     if sum(len(re.sub(r"\s", "", t)) for t in texts) < MIN_TEXT_CHARS:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pdfplumber
 
+from core.ingest.deadline import at_page
 from core.ingest.document import build_document, not_a_final_account, tidy
 from core.ingest.errors import InputError, Problem
 from core.ingest.model import RawRow, RawTable, TABLE_TITLES, Unit
@@ -39,7 +40,10 @@ def read_pdf_document(path: str | Path, allow_incomplete: bool = False):
     except Exception as exc:  # pdfminer raises several unrelated types for a damaged file
         raise InputError([Problem(name, 1, f"expected a readable PDF; {type(exc).__name__}: {exc}")]) from exc
     with pdf:
-        texts = [(page.extract_text(y_tolerance=NARRATIVE_Y_TOLERANCE) or "") for page in pdf.pages]
+        texts = []
+        for n, page in enumerate(pdf.pages, start=1):
+            at_page(n)
+            texts.append(page.extract_text(y_tolerance=NARRATIVE_Y_TOLERANCE) or "")
         if sum(len(re.sub(r"\s", "", t)) for t in texts) < MIN_TEXT_CHARS:
             raise InputError([Problem(name, 1, "no text layer; OCR is not supported")])
         lines: list[Line] = []
@@ -93,6 +97,7 @@ def _read_tables(pdf, texts: list[str], lay: TextLayout) -> None:
                        and i > 2), len(texts))
     for index, page in enumerate(pdf.pages):
         page_no = index + 1
+        at_page(page_no)
         page_lines = [l for l in texts[index].split("\n") if l.strip()]
         if index >= part_three:
             break

@@ -1,0 +1,88 @@
+"""Malformed and pathological input: every case ends in exit 0 or 2 with FILE:LINE / FILE:page N, in bounded time,
+and leaves the database as it was."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import zlib
+from pathlib import Path
+
+import pytest
+
+from core.cli import main
+from tests.conftest import SEED
+
+
+def hanging_pdf(path: Path, operators: int = 300_000) -> Path:
+    """CONSTRUCTED: a valid one-page PDF whose 3 KB content stream inflates to hundreds of thousands of path
+    operators; pdfminer needs seconds per 100,000 of them (a stand-in for the damaged files that hang it)."""
+    stream = zlib.compress(b"0 0 m\n" * operators, 9)
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream"]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
+@pytest.fixture()
+def loaded_db(tmp_path):
+    db = tmp_path / "j.duckdb"
+    assert main(["ingest", str(SEED), "--db", str(db)]) == 0
+    return db
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_pdf_that_hangs_the_reader_is_stopped_at_the_deadline(tmp_path, loaded_db, capsys):
+    pdf = hanging_pdf(tmp_path / "hang.pdf")
+    before = _digest(loaded_db)
+    capsys.readouterr()
+    t0 = time.monotonic()
+    assert main(["ingest", str(pdf), "--db", str(loaded_db), "--deadline", "1"]) == 2
+    assert time.monotonic() - t0 < 20
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"{pdf}:page 1: expected to be read within 1 s"), err
+    assert _digest(loaded_db) == before
+
+
+@pytest.mark.parametrize("name, make, where, expected", [
+    ("huge-number.txt", lambda t: t.replace("313.84", "3" * 300 + ".84", 1), ":103:", "at most 16 digits"),
+    ("late-nul.txt", lambda t: t + "\n" + "x" * 70_000 + "\0", ":2868:", "binary content"),
+    ("long-line.txt", lambda t: t + "\n" + "中" * 5_000_000, ":2868:", "at most 100,000 characters"),
+])
+def test_malformed_text_is_refused_with_its_place_and_changes_nothing(name, make, where, expected, tmp_path,
+                                                                    loaded_db, capsys):
+    bad = tmp_path / name
+    bad.write_text(make(SEED.read_text(encoding="utf-8")), encoding="utf-8")
+    before = _digest(loaded_db)
+    capsys.readouterr()
+    t0 = time.monotonic()
+    assert main(["ingest", str(bad), "--db", str(loaded_db)]) == 2
+    assert time.monotonic() - t0 < 10
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"{bad}{where}") and expected in err, err
+    assert _digest(loaded_db) == before
+
+
+def test_a_damaged_pdf_stream_is_an_input_problem_not_a_traceback(tmp_path, loaded_db, capsys):
+    pdf = hanging_pdf(tmp_path / "broken.pdf", operators=10)
+    data = pdf.read_bytes().replace(b"/FlateDecode", b"/LZWDecode")  # the stream no longer decodes
+    pdf.write_bytes(data)
+    before = _digest(loaded_db)
+    capsys.readouterr()
+    assert main(["ingest", str(pdf), "--db", str(loaded_db)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"{pdf}:") and "Traceback" not in err, err
+    assert _digest(loaded_db) == before
