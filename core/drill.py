@@ -93,3 +93,28 @@ def to_params(state: DrillState) -> dict[str, str]:
     if state.econ:
         out["econ"] = state.econ
     return out
+
+
+@dataclass(frozen=True)
+class Known:
+    """What a document holds that a link may point at (filled by core.figures.known_keys)."""
+
+    codes: frozenset[str] = frozenset()
+    projects: frozenset[str] = frozenset()
+    econ: frozenset[str] = frozenset()
+
+
+def against(state: DrillState, known: Known) -> tuple[DrillState, list[str]]:
+    """The state with every pointer the document does not hold removed, and one notice per removal, so a link to
+    a 科目 or project that is not there never shows the document's figures under that label."""
+    notices = []
+    if state.code and state.code not in known.codes:
+        notices.append(f"这份文件中没有科目 {state.code}，已回到支出总览。")
+        state = replace(state, code=None, project=None)
+    if state.project and state.project not in known.projects:
+        notices.append(f"这份文件中没有项目 {state.project}，已回到项目列表。")
+        state = replace(state, project=None)
+    if state.econ and state.econ not in known.econ:
+        notices.append(f"这份文件中没有经济分类 {state.econ}，已回到经济分类总览。")
+        state = replace(state, econ=None)
+    return state, notices

@@ -594,3 +594,17 @@ def performance_stated(con, doc_id: str) -> PerformanceStated:
     return PerformanceStated(narrative_value(con, doc_id, "perf_self_count"),
                              narrative_value(con, doc_id, "perf_self_funds"),
                              narrative_value(con, doc_id, "perf_average_score"))
+
+
+def known_keys(con, doc_id: str):
+    """The function codes, project ids and economic classes a document holds: what its links may point at."""
+    from core.drill import Known
+
+    rows = con.cursor().execute("""
+        SELECT 'code', code FROM expenditure_by_function WHERE doc_id = ?
+        UNION SELECT 'code', code FROM gpb_expenditure_by_function WHERE doc_id = ?
+        UNION SELECT 'project', project_id FROM projects WHERE doc_id = ?
+        UNION SELECT 'econ', code FROM basic_expenditure_by_economic WHERE doc_id = ? AND level = 1""",
+                                [doc_id] * 4).fetchall()
+    return Known(**{k: frozenset(v for kind, v in rows if kind == key)
+                    for k, key in (("codes", "code"), ("projects", "project"), ("econ", "econ"))})

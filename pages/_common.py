@@ -12,7 +12,7 @@ import streamlit as st
 from core import budget, export, figures
 from core.audit import report as audit
 from core.db.connect import DatabaseError, Handle, db_path, file_version, open_readonly
-from core.drill import DrillState, parse_drill, to_params
+from core.drill import DrillState, against, parse_drill, to_params
 
 # Okabe–Ito: distinguishable with the common forms of colour blindness
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -176,6 +176,10 @@ def current_doc(page: str = "") -> str | None:
         st.stop()
     ids = list(docs["doc_id"])
     s = state()
+    if s.doc and s.doc not in ids:  # a stale or mistyped link: say so, never show another document under it
+        st.warning(f"链接中的文件“{s.doc}”不在数据库中（可能已被替换或删除），下面打开的是另一份文件，请看标题。")
+        s = DrillState()
+        set_state(s)
     remembered = st.session_state.get("doc")
     default = s.doc if s.doc in ids else remembered if remembered in ids else ids[0]
     labels = {r.doc_id: f"{r.fiscal_year} 年{r.scope}{r.kind} · {r.department}" for r in docs.itertuples()}
@@ -184,6 +188,11 @@ def current_doc(page: str = "") -> str | None:
         # a different document starts from the top; a URL without ?doc= just gains it
         set_state(DrillState(doc=picked) if s.doc in ids else replace(s, doc=picked))
     st.session_state["doc"] = picked
+    checked, notices = against(state(), call("figures.known_keys", picked))
+    for notice in notices:
+        st.warning(notice)
+    if notices:
+        set_state(checked)
     row = docs[docs["doc_id"] == picked].iloc[0]
     if row["kind"] == "预算" and page in BUDGET_PAGES:
         from pages._budget import show

@@ -229,3 +229,22 @@ def test_serving_config_hides_tracebacks_and_binds_to_this_machine():
     assert config["server"]["address"] == "127.0.0.1"
     makefile = (Path(APP).parent / "Makefile").read_text(encoding="utf-8")
     assert "ADDRESS ?= 127.0.0.1" in makefile and "--server.address=$(ADDRESS)" in makefile
+
+
+def test_unknown_document_or_code_in_the_url_gets_a_notice_not_wrong_figures(seed_db, monkeypatch):
+    monkeypatch.setenv("JUESUAN_DB", str(seed_db))
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["doc"] = "2099-final-0000000000"
+    at.run()
+    assert not at.exception and "不在数据库中" in at.warning[0].value
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["doc"] = "2022-final-1c256323b7"
+    at.query_params["code"] = "999"
+    at.run()
+    assert not at.exception
+    assert any("没有科目 999" in w.value for w in at.warning)
+    assert at.query_params.get("code") in (None, [])
+    at.switch_page("pages/spending.py")
+    at.run()
+    assert not at.exception
+    assert "999" not in " ".join(str(e.value) for e in (*at.metric, *at.caption, *at.markdown, *at.subheader))

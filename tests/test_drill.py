@@ -25,3 +25,15 @@ def test_malformed_parameters_are_dropped():
 
 def test_lists_from_query_strings():
     assert parse_drill({"code": ["204", "20406"]}).code == "20406"
+
+
+def test_a_link_to_something_the_document_lacks_is_dropped_with_a_notice():
+    from core.drill import DrillState, Known, against
+
+    known = Known(codes=frozenset({"204", "20406", "2040607"}), projects=frozenset({"P02"}), econ=frozenset({"301"}))
+    state, notices = against(DrillState(doc="d", code="999", project="P02"), known)
+    assert state == DrillState(doc="d") and notices == ["这份文件中没有科目 999，已回到支出总览。"]
+    state, notices = against(DrillState(doc="d", code="2040607", project="P99", econ="399"), known)
+    assert state == DrillState(doc="d", code="2040607") and len(notices) == 2
+    assert against(DrillState(doc="d", code="20406", project="P02"), known) == (
+        DrillState(doc="d", code="20406", project="P02"), [])
