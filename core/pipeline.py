@@ -78,8 +78,11 @@ def read_any(path: Path, allow_incomplete: bool) -> Document:
 def checked(doc: Document, name: str) -> Document:
     """The document, or InputError naming every figure that could not be stored exactly."""
     from core.ingest.document import oversized_numbers
+    from core.ingest.identity import department_problems
 
     problems = oversized_numbers(doc, name)
+    sources = " ".join(doc.source_files or [doc.source_file])
+    problems += department_problems(doc.department, doc.source_text, name, sources)
     if problems:
         raise InputError(problems)
     return doc

@@ -86,3 +86,32 @@ def test_a_damaged_pdf_stream_is_an_input_problem_not_a_traceback(tmp_path, load
     err = capsys.readouterr().err
     assert err.startswith(f"{pdf}:") and "Traceback" not in err, err
     assert _digest(loaded_db) == before
+
+
+def test_a_misread_department_name_is_refused(tmp_path, loaded_db, capsys):
+    misread = "级决算、下属行政事业单位决算。纳入上海市普陀区财政局"
+    bad = tmp_path / "misread.txt"
+    text = SEED.read_text(encoding="utf-8")
+    bad.write_text(text.replace("部门：中共福建省委泉州台商投资区工作委员会社会治理办公室", f"部门：{misread}", 1),
+                   encoding="utf-8")
+    before = _digest(loaded_db)
+    capsys.readouterr()
+    assert main(["ingest", str(bad), "--db", str(loaded_db)]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:1: expected a department name without sentence punctuation" in err
+    assert _digest(loaded_db) == before
+
+
+@pytest.mark.parametrize("name, text, reason", [
+    ("某某" * 25 + "局", "", "at most 40 characters"),
+    ("上海市普陀区财政", "上海市普陀区财政 …", "organisation suffix"),
+    ("上海市普陀区财政局", "封面" + "。" * 2000 + "上海市普陀区财政局", "cover or title"),
+    ("上海市普陀区财政局", "上海市普陀区财政局" + "。" * 2000, "not found in the body"),
+])
+def test_department_name_rules(name, text, reason):
+    from core.ingest.identity import department_problems
+
+    problems = department_problems(name, text, "f.pdf")
+    assert len(problems) == 1 and reason in problems[0].message
+    assert department_problems("上海市普陀区财政局", "上海市普陀区财政局" + "。" * 2000 + "部门：上海市普陀区财政局",
+                               "f.pdf") == []
