@@ -113,7 +113,8 @@ def test_reingest_replaces_never_duplicates(db, capsys):
 
 
 def test_good_files_load_beside_a_rejected_one(tmp_path, variant, capsys):
-    other = variant(("中共福建省委泉州台商投资区工作委员会社会治理办公室", "某某县司法局样例", -1), name="other.txt")
+    other = variant(("中共福建省委泉州台商投资区工作委员会社会治理办公室", "某某县司法局", -1),
+                    ("中共福建省委泉州台商投资区工作\n\n委员会社会治理办公室", "某某县司法局"), name="other.txt")
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
     db = tmp_path / "two.duckdb"
