@@ -30,6 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     ing = with_db(sub.add_parser("ingest", help="parse, validate and load documents (each all-or-nothing)"))
     ing.add_argument("files", nargs="+")
     ing.add_argument("--allow-incomplete", action="store_true", help="load a document that lacks some of the nine tables")
+    ing.add_argument("--replace", action="store_true",
+                     help="replace a stored copy even when the new one holds fewer parts")
     ing.add_argument("--deadline", type=float, default=None,
                      help="seconds allowed to read each file (default: $JUESUAN_DEADLINE or 60; 0 = no limit)")
     b = with_db(sub.add_parser("build", help="build the database from data/raw when it is missing or stale"))
@@ -74,7 +76,8 @@ def cmd_ingest(args) -> int:
         if not Path(f).exists():
             print(f"{f}:1: expected a readable file; it does not exist", file=sys.stderr)
     files = [f for f in args.files if Path(f).exists()]
-    result = ingest(files, db_path(args.db), allow_incomplete=args.allow_incomplete, deadline=args.deadline)
+    result = ingest(files, db_path(args.db), allow_incomplete=args.allow_incomplete, deadline=args.deadline,
+                    replace=args.replace)
     for line in result.merged:
         print(line)
     for doc_id in result.loaded:

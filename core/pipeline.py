@@ -80,6 +80,7 @@ def checked(doc: Document, name: str) -> Document:
     from core.ingest.document import oversized_numbers
     from core.ingest.identity import department_problems
 
+    doc.origin = name
     problems = oversized_numbers(doc, name)
     sources = " ".join(doc.source_files or [doc.source_file])
     problems += department_problems(doc.department, doc.source_text, name, sources)
@@ -135,13 +136,45 @@ def read_all(paths: list[Path], allow_incomplete: bool, result: IngestResult,
     return docs
 
 
+def losses(db: str | Path, docs: list[Document]) -> dict[str, list[str]]:
+    """doc_id → the parts its stored copy holds that the new copy lacks (a re-ingest must not lose them)."""
+    db = Path(db)
+    if not db.exists() or not docs:
+        return {}
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        stored = dict(con.execute("SELECT doc_id, parts_found FROM documents WHERE list_contains(?, doc_id)",
+                                  [[d.doc_id for d in docs]]).fetchall())
+    except duckdb.Error:
+        return {}
+    finally:
+        con.close()
+    out = {}
+    for d in docs:
+        lost = [p for p in stored.get(d.doc_id, []) if p not in d.parts_found]
+        if lost:
+            out[d.doc_id] = lost
+    return out
+
+
 def ingest(paths: list[str | Path], db: str | Path, allow_incomplete: bool = False, fresh: bool = False,
-           deadline: float | None = None) -> IngestResult:
+           deadline: float | None = None, replace: bool = False) -> IngestResult:
     """Parse every file; load the good ones (each all-or-nothing) in one atomic swap of the database.
 
     `fresh` rebuilds: the new file holds only these documents, and replaces the old one in one step."""
     result = IngestResult()
     docs = read_all([Path(p) for p in paths], allow_incomplete, result, deadline)
+    if not fresh and not replace:
+        lost = losses(db, docs)
+        for d in docs:
+            if d.doc_id in lost:
+                result.problems.append(Problem(d.origin or d.source_file, 1, (
+                    f"expected a copy at least as complete as the stored {d.doc_id} ({d.department} {d.fiscal_year} "
+                    f"{d.scope}{d.kind}); it lacks {', '.join(lost[d.doc_id])} — nothing was replaced "
+                    "(give --replace to replace it anyway)")))
+        docs = [d for d in docs if d.doc_id not in lost]
     for doc in docs:
         doc.project_extras = project_extras(doc)
     if docs:

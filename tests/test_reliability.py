@@ -115,3 +115,50 @@ def test_department_name_rules(name, text, reason):
     assert len(problems) == 1 and reason in problems[0].message
     assert department_problems("上海市普陀区财政局", "上海市普陀区财政局" + "。" * 2000 + "部门：上海市普陀区财政局",
                                "f.pdf") == []
+
+
+def test_a_truncated_copy_is_reported_and_never_replaces_the_complete_one(tmp_path, loaded_db, capsys):
+    """`head -n 418` of the seed keeps the nine tables and loses the narrative, glossary and 24 projects."""
+    import duckdb
+
+    cut = tmp_path / "cut.txt"
+    cut.write_text("\n".join(SEED.read_text(encoding="utf-8").split("\n")[:418]) + "\n", encoding="utf-8")
+    before = _digest(loaded_db)
+    capsys.readouterr()
+    assert main(["ingest", str(cut), "--db", str(loaded_db)]) == 2
+    err = capsys.readouterr().err
+    assert f"{cut}:1: expected a copy at least as complete as the stored 2022-final-1c256323b7" in err
+    assert "self_evaluations" in err and "--replace" in err
+    assert _digest(loaded_db) == before
+    fresh = tmp_path / "fresh.duckdb"  # on its own it loads, and the audit says what the 目录 promised
+    assert main(["ingest", str(cut), "--db", str(fresh)]) == 0
+    con = duckdb.connect(str(fresh), read_only=True)
+    rows = con.execute("SELECT row_ref FROM audit_findings WHERE rule_id = 'D-ANNOUNCED' AND severity = 'error'").fetchall()
+    con.close()
+    assert sorted(r[0] for r in rows) == ["三", "五", "四"]
+    assert main(["ingest", str(cut), "--db", str(loaded_db), "--replace"]) == 0
+
+
+@pytest.mark.parametrize("old, new, table, row", [
+    # a T06 款 printed twice (its line duplicated)
+    ("30109\t职业年金缴费\t5.69\t30207\t邮电费\t3.70\t31006\t大型修缮\t0.00\n",
+     "30109\t职业年金缴费\t5.69\t30207\t邮电费\t3.70\t31006\t大型修缮\t0.00\n"
+     "30109\t职业年金缴费\t5.69\t30207\t邮电费\t3.70\t31006\t大型修缮\t0.00\n", "T06", "30109"),
+    # a 项 row that lost its tabs is kept as a table note: the note is reported
+    ("2101102\t事业单位医疗\t4.49\t4.49\t0.00\n", "2101102 事业单位医疗 4.49 4.49 0.00\n", "T05", "表注"),
+    # every 项 of a 款 gone
+    ("2101101\t行政单位医疗\t6.22\t6.22\t0.00\n2101102\t事业单位医疗\t4.49\t4.49\t0.00\n"
+     "2101103\t公务员医疗补助\t3.98\t3.98\t0.00\n", "", "T05", "21011"),
+])
+def test_lost_or_duplicated_rows_are_errors(old, new, table, row, variant, tmp_path):
+    import duckdb
+
+    from core.pipeline import ingest
+
+    db = tmp_path / "rows.duckdb"
+    assert ingest([variant((old, new))], db).loaded
+    con = duckdb.connect(str(db), read_only=True)
+    found = con.execute("SELECT table_code, row_ref FROM audit_findings WHERE rule_id = 'D-ROWS' AND severity = 'error'"
+                        ).fetchall()
+    con.close()
+    assert (table, row) in found, found

@@ -60,6 +60,10 @@ class Context:
     budget_classified: dict[str, dict] = field(default_factory=dict)  # table → (code, column key) → (amount, ref, level)
     column_keys: dict[tuple[str, str], str] = field(default_factory=dict)  # (table, printed column) → column key
     scope: str = "部门"
+    missing_tables: list[str] = field(default_factory=list)
+    all_classified: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)  # table → code → (name, ref)
+    notes: dict[str, list[str]] = field(default_factory=dict)  # table → its note lines
+    announced_tables: list[str] = field(default_factory=list)
     source_files: list[str] = field(default_factory=list)
     page_counts: list[int] = field(default_factory=list)  # pages of each source file, in reading order
     _breaks: list[int] | None = field(default=None, repr=False)
@@ -104,6 +108,14 @@ class Context:
                 page -= count
         return f"page:{page}"
 
+    def table_title(self, code: str) -> str:
+        """The canonical title of a table code of either kind."""
+        from core.ingest.layouts import layout_for
+        from core.ingest.model import TABLE_TITLES
+
+        lay = layout_for(code)
+        return TABLE_TITLES.get(code) or (lay.title if lay else code)
+
     def figure(self, key: str) -> tuple[Decimal, str]:
         if key not in self.narrative:
             raise Missing(f"N:{key}")
@@ -113,7 +125,8 @@ class Context:
 def load_context(con, doc_id: str) -> Context:
     """Read the document from the public views (never the internal tables)."""
     doc = con.execute(
-        "SELECT d.fiscal_year, d.department, t.text, d.parts_found, d.kind, d.scope, d.source_files, d.page_counts "
+        "SELECT d.fiscal_year, d.department, t.text, d.parts_found, d.kind, d.scope, d.source_files, d.page_counts, "
+        "d.missing_tables, d.announced_tables "
         "FROM documents d "
         "JOIN source_texts t USING (doc_id) WHERE doc_id = ?", [doc_id]
     ).fetchone()
@@ -177,6 +190,12 @@ def load_context(con, doc_id: str) -> Context:
         "SELECT table_code, code, column_key, amount, source_ref, level FROM classified_rows "
         "WHERE doc_id = ? AND table_code LIKE 'B%' AND amount IS NOT NULL", [doc_id]).fetchall():
         budget_classified.setdefault(table, {})[(code, key)] = (amount, ref, level)
+    all_classified: dict[str, dict[str, tuple[str, str]]] = {}
+    for table, code, name, ref in con.execute(
+        "SELECT DISTINCT table_code, code, name, source_ref FROM classified_rows WHERE doc_id = ?", [doc_id]).fetchall():
+        all_classified.setdefault(table, {})[code] = (name, ref)
+    notes = {code: [ln for ln in (text or "").split("\n") if ln.strip()] for code, text in con.execute(
+        "SELECT table_code, notes FROM published_tables WHERE doc_id = ?", [doc_id]).fetchall()}
     column_keys = {}
     if doc[4] == "预算":
         from core.ingest.layouts import layout_for
@@ -187,7 +206,9 @@ def load_context(con, doc_id: str) -> Context:
             column_keys[(table, fold(column))] = key or ("total" if lay and lay.shape == "classified" else None)
     return Context(doc_id, doc[4], doc[0], doc[1], doc[2], set(titles), list(doc[3]), items, classified, narrative,
                    yoy, projects, funds, indicators, reports, report_indicators, titles, units, budget_classified,
-                   column_keys, doc[5], list(doc[6] or []), list(doc[7] or []))
+                   column_keys, scope=doc[5], missing_tables=list(doc[8] or []), announced_tables=list(doc[9] or []),
+                   source_files=list(doc[6] or []), page_counts=list(doc[7] or []), all_classified=all_classified,
+                   notes=notes)
 
 
 def number_in(text: str | None) -> Decimal | None:

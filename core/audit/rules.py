@@ -838,6 +838,96 @@ def _d_tables(ctx, out):
             out.flag("D", code, f"缺少公开{code[1:]}表", "", related=code)
 
 
+@rule("D-ROWS", "表格行没有丢失或重复", "同一张表里同一科目编码只出现一次；印有“项”的表里每个“款”下都有“项”、"
+      "印有“款”的表里每个“类”下都有“款”；表注中没有看起来是数据行的内容",
+      "丢行、重复行（重复的页面）会让合计仍然对得上，却丢掉或多算了明细。", kinds=("决算", "预算"))
+def _d_rows(ctx, out):
+    seen: dict[tuple[str, str], int] = {}
+    for i in ctx.items:
+        if not i.code or i.side not in ("", "人员经费", "公用经费") and not i.table.startswith("B"):
+            continue
+        key = (i.table, i.code)
+        first = seen.setdefault(key, i.row_no)
+        out.checked += 1
+        if first != i.row_no and i.col_no == 1:
+            out.flag(i.table, i.code, f"{i.table} 科目 {i.code} {i.label} 出现了两次（第 {first} 行和第 {i.row_no} 行）",
+                     i.ref, related=f"{i.table}:{i.code}")
+    for table, rows in ctx.all_classified.items():
+        codes = set(rows)
+        for level, child_len in ((2, 7), (1, 5)):
+            if not any(len(c) == child_len for c in codes):
+                continue
+            for code, (name, ref) in rows.items():
+                if len(code) == child_len - 2:
+                    out.checked += 1
+                    if not any(c.startswith(code) and len(c) == child_len for c in codes):
+                        below = "项" if child_len == 7 else "款"
+                        out.flag(table, code, f"{table} 科目 {code} {name} 下面没有任何“{below}”，而表中其他科目都列到了"
+                                              f"“{below}”（丢了行？）", ref, related=f"{table}:{code}")
+    for table, notes in ctx.notes.items():
+        for line in notes:
+            if re.match(r"^\s*\d{3}(?:\s?\d{2}){0,2}\s*[\u4e00-\u9fff]", line) and re.search(r"\d+\.\d{2}", line):
+                out.checked += 1
+                out.flag(table, "表注", f"{table} 的表注里有一行像数据行，没有作为表格读入：“{line[:60]}”", "",
+                         related=table)
+    if out.checked == 0:
+        raise Missing("no coded rows")
+
+
+# What each part of a 目录 promises, by the words of its title, and the parts_found that keep the promise.
+ANNOUNCED_PARTS = (
+    (("情况说明", "编制说明"), ("narrative",), "情况说明"),
+    (("名词解释",), ("glossary",), "名词解释"),
+    (("附件",), ("self_evaluations", "evaluation_reports"), "附件（绩效自评表或评价报告）"),
+    (("概况",), ("overview", "units"), "部门概况"),
+)
+READ_BY_KIND = {"决算": ("narrative", "glossary", "self_evaluations", "evaluation_reports", "overview", "units"),
+                "预算": ("narrative",)}  # the parts each kind's reader reads; others are not promised to it
+
+
+def toc_parts(text: str) -> list[tuple[str, str]]:
+    """(title, ref) of every 第X部分 the table of contents lists: the lines after 目录 up to the first heading
+    repeated in the body."""
+    lines = text.split("\n")
+    start = next((i for i, ln in enumerate(lines[:400]) if fold(ln) == "目录"), None)
+    if start is None:
+        return []
+    out, seen = [], set()
+    for ln in lines[start + 1 : start + 120]:
+        key = re.sub(r"[.…·]*\d*$", "", fold(ln))
+        m = re.match(r"^(?:第([一二三四五六七八九十])部分|([一二三四五六七八九十]{1,3})、)", key)
+        if not m:
+            continue
+        if key in seen:
+            break
+        seen.add(key)
+        out.append((key, m.group(1) or m.group(2)))
+    return out
+
+
+@rule("D-ANNOUNCED", "目录列出的部分都在", "目录中每个“第X部分”（情况说明、名词解释、附件、概况）在文件中都读到了；"
+      "预算的目录列出的每张表都在", "截断或缺页的文件读起来完整，实际丢了内容：以目录为准核对。",
+      kinds=("决算", "预算"))
+def _d_announced(ctx, out):
+    parts = toc_parts(ctx.source_text)
+    if not parts and not ctx.announced_tables:
+        raise Missing("no table of contents")
+    readable = READ_BY_KIND.get(ctx.kind, ())
+    promised = set()
+    for title, numeral in parts:
+        for words, keys, label in ANNOUNCED_PARTS:
+            if any(w in title for w in words) and any(k in readable for k in keys) and label not in promised:
+                promised.add(label)  # one finding per missing part, at the first entry that promises it
+                out.checked += 1
+                if not any(k in ctx.parts for k in keys):
+                    out.flag("D", numeral, f"目录列出“{title}”，文件中没有读到{label}（文件被截断或标题缺失？）",
+                             "", related="目录")
+    if ctx.kind == "预算":
+        out.checked += len(ctx.announced_tables)
+        for code in ctx.missing_tables:
+            out.flag("D", code, f"目录列出的表 {code}（{ctx.table_title(code)}）在文件中没有找到", "", related="目录")
+
+
 PLACEHOLDER = re.compile(r"XX|ＸＸ|××|xx|\*\*\*|某某")
 
 

@@ -16,6 +16,7 @@ CREATE TABLE IF NOT EXISTS t_document (
     missing_tables  VARCHAR[] NOT NULL,
     source_files    VARCHAR[],
     page_counts     INTEGER[],
+    announced_tables VARCHAR[],
     ingested_at     TIMESTAMP NOT NULL,
     source_text     VARCHAR NOT NULL
 );

@@ -72,11 +72,12 @@ def insert_document(con, doc: Document) -> None:
     d = doc.doc_id
     _insert(con, "t_document",
             ["doc_id", "department", "fiscal_year", "kind", "scope", "money_unit", "source_file", "source_sha256",
-             "source_format", "parts_found", "missing_tables", "source_files", "page_counts", "ingested_at",
+             "source_format", "parts_found", "missing_tables", "source_files", "page_counts", "announced_tables",
+             "ingested_at",
              "source_text"],
             [(d, doc.department, doc.fiscal_year, doc.kind, doc.scope, doc.money_unit, doc.source_file,
               doc.source_sha256, doc.source_format, doc.parts_found, doc.missing_tables,
-              doc.source_files or [doc.source_file], doc.page_counts or None, datetime.now(timezone.utc).replace(tzinfo=None),
+              doc.source_files or [doc.source_file], doc.page_counts or None, doc.announced_tables or None, datetime.now(timezone.utc).replace(tzinfo=None),
               doc.source_text)])
     _insert(con, "t_unit", ["doc_id", "seq", "name", "unit_type", "staff", "source_ref", "note"],
             [(d, n, u.name, u.unit_type, u.staff, u.source_ref, u.note) for n, u in enumerate(doc.units)])

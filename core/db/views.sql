@@ -2,7 +2,7 @@
 
 CREATE OR REPLACE VIEW documents AS
 SELECT doc_id, department, fiscal_year, kind, scope, money_unit, source_file, source_files, page_counts, source_sha256,
-       parts_found, missing_tables, source_format, ingested_at
+       parts_found, missing_tables, announced_tables, source_format, ingested_at
 FROM t_document;
 
 -- Which role each table plays, for either kind: a 预算 公开05表 is not a 决算 公开05表, their roles say what they hold.

@@ -376,6 +376,7 @@ def _document(files: list[BudgetFile], allow_incomplete: bool) -> Document:
     doc.scope = main.scope
     doc.source_files = [f.path.name for f in files]
     doc.page_counts = [len(f.lines) for f in files]
+    doc.announced_tables = listed
     if main.department_source == "file name":
         doc.notes.append("部门名称取自文件名（封面无文字层）。")
     return doc

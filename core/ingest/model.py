@@ -221,3 +221,5 @@ class Document:
     scope: str = "部门"  # 部门 (the department with its units) or 单位 (one unit)
     source_files: list[str] = field(default_factory=list)  # every file of the disclosure, in reading order
     page_counts: list[int] = field(default_factory=list)  # pages of each of those files (PDFs)
+    announced_tables: list[str] = field(default_factory=list)  # the tables the 目录 lists (budgets)
+    origin: str = ""  # the path it was read from, as given (for messages)
