@@ -126,10 +126,10 @@ def test_project_detail_from_url(app_db):
 
 def test_audit_page_filters(app_db):
     at = open_page(PAGES[4])
-    assert {m.label: m.value for m in at.metric} == {"错误": "0", "警示": "18", "尾数提示": "18"}
+    assert {m.label: m.value for m in at.metric} == {"错误": "0", "警示": "31", "尾数提示": "18"}
     total = len(at.dataframe[0].value)
     at.multiselect(key="a-sev").set_value(["warning"]).run()
-    assert len(at.dataframe[0].value) == 18 < total
+    assert len(at.dataframe[0].value) == 31 < total
     at.multiselect(key="a-rule").set_value(["P-IMPLAUSIBLE"]).run()
     assert len(at.dataframe[0].value) == 2
 

@@ -57,6 +57,8 @@ CASES = [
     ("D-TABLES", ("公开 09 表", "表九"), "D", "T09", None),
     ("D-PLACEHOLDER", ("中共福建省委泉州台商投资区工作委员会社会治理办公室", "上海市XX局", -1), "D", "部门", None),
     ("D-TITLES", ("\n收入支出决算总表\n\n公开 01 表", "\n收入支出决算总…表\n\n公开 01 表"), "D", "T01", None),
+    # the seed's own 一篮子 project: its cost indicator says 3.2 万元 was spent, the project executed 0.43
+    ("P-COST-CLAIM", None, "P", "一篮子项目经费", D("2.77")),
     ("D-ROWS", ("2040607\t公共法律服务\t60.80\t0.00\t60.80\n",
                 "2040607\t公共法律服务\t60.80\t0.00\t60.80\n2040607\t公共法律服务\t60.80\t0.00\t60.80\n"),
      "T05", "2040607", None),
@@ -96,7 +98,7 @@ def test_seed_has_no_error_and_known_warnings(con):
     rows = con.execute("SELECT rule_id, severity, count(*) FROM audit_findings GROUP BY ALL ORDER BY ALL").fetchall()
     assert all(r[1] != "error" for r in rows)
     warnings = {r[0]: r[2] for r in rows if r[1] == "warning"}
-    assert warnings == {"P-IMPLAUSIBLE": 2, "P-STANDARD-EXECUTION": 16}
+    assert warnings == {"P-IMPLAUSIBLE": 2, "P-STANDARD-EXECUTION": 16, "P-COST-CLAIM": 13}
     infos = sum(r[2] for r in rows if r[1] == "info")
     assert infos == 18
     # a fiscal-row 执行率 of 41.13 for 0.82 / 2.00 passes (the issue's own example)
@@ -106,11 +108,12 @@ def test_seed_has_no_error_and_known_warnings(con):
 def test_seed_coverage(con):
     status = dict(con.execute("SELECT rule_id, status FROM audit_coverage").fetchall())
     assert len(status) == len(CATALOGUE)
-    assert {k for k, v in status.items() if v == "failed"} == {"P-IMPLAUSIBLE", "P-STANDARD-EXECUTION"}
+    assert {k for k, v in status.items() if v == "failed"} == {"P-IMPLAUSIBLE", "P-STANDARD-EXECUTION", "P-COST-CLAIM"}
     # the seed names its 科目 by code, so the rule for 科目 named by path has nothing to check
     assert status["N-NAMED-ITEMS"] == "not_determinable"
     assert all(v == "passed" for k, v in status.items()
-               if k not in ("P-IMPLAUSIBLE", "P-STANDARD-EXECUTION", "N-NAMED-ITEMS") and not k.startswith("B-"))
+               if k not in ("P-IMPLAUSIBLE", "P-STANDARD-EXECUTION", "P-COST-CLAIM", "N-NAMED-ITEMS")
+               and not k.startswith("B-"))
     assert all(v == "not_applicable" for k, v in status.items() if k.startswith("B-"))
 
 
@@ -123,7 +126,7 @@ def test_rounding_is_info_not_error(con):
 def test_audit_command_exit_status(seed_db, tmp_path, variant, capsys):
     assert main(["audit", "--db", str(seed_db)]) == 0
     out = capsys.readouterr().out
-    assert out.strip().endswith("0 error, 18 warning, 18 info")
+    assert out.strip().endswith("0 error, 31 warning, 18 info")
     bad = variant(("八、其他收入\t313.84", "八、其他收入\t313.94"))
     db = tmp_path / "bad.duckdb"
     ingest([bad], db)

@@ -167,10 +167,10 @@ def load_context(con, doc_id: str) -> Context:
             dict(zip(("fund_row", "budget", "executed", "weight", "execution_rate", "score", "ref"), r[1:])))
     indicators: dict[str, list[dict]] = {}
     for r in con.execute(
-        "SELECT project_id, name, target, actual, weight, score, source_ref FROM indicators WHERE doc_id = ?",
+        "SELECT project_id, name, target, actual, weight, score, source_ref, level2 FROM indicators WHERE doc_id = ?",
         [doc_id]).fetchall():
         indicators.setdefault(r[0], []).append(
-            dict(zip(("name", "target", "actual", "weight", "score", "ref"), r[1:])))
+            dict(zip(("name", "target", "actual", "weight", "score", "ref", "level2"), r[1:])))
     reports = [dict(zip(("project_id", "title", "score", "grade", "targets_set", "targets_met", "ref"), r))
                for r in con.execute(
         "SELECT project_id, title, score, grade, targets_set, targets_met, source_ref FROM evaluation_reports "

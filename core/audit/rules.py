@@ -794,6 +794,51 @@ def _p_agree(ctx, out):
                           "P:自评表指标得分", r["ref"], f"{r['title']} 报告指标得分合计")
 
 
+_MONEY_UNIT = re.compile(r"(万元|元)")
+_PER_UNIT = re.compile(r"人均|每[个人村户次件]|平均|均不|增长|增加|节约|降低")
+COST_TOLERANCE = Decimal("0.05")  # a claim may exceed the executed amount by rounding and timing, not by more
+
+
+def cost_claims(indicators: list[dict]) -> list[tuple[dict, Decimal]]:
+    """Cost indicators (成本指标) whose actual value is a total amount of money, in 万元; per-head, per-unit and
+    growth targets are not totals and are left out."""
+    out = []
+    for i in indicators:
+        if "成本" not in (i.get("level2") or "") or _PER_UNIT.search(fold(i["name"] or "")):
+            continue
+        unit = _MONEY_UNIT.search(fold(i["target"] or "") + fold(i["name"] or ""))
+        value = number_in(i["actual"])
+        if unit and value is not None and value >= 0:
+            out.append((i, value if unit.group(1) == "万元" else value / 10000))
+    return out
+
+
+@rule("P-COST-CLAIM", "成本指标与项目资金一致", "成本指标（以万元或元计的总额）的实际完成值之和 ≤ 项目全年预算数，"
+      f"且不超过全年执行数的 {int(COST_TOLERANCE * 100)}%以上", "成本指标说花了多少钱，不能多于项目预算，也不能明显多于实际执行的钱。",
+      severity="warning")
+def _p_cost(ctx, out):
+    _perf(ctx)
+    for p in ctx.projects:
+        claims = cost_claims(ctx.indicators.get(p["project_id"], []))
+        total = _total_fund(ctx, p["project_id"])
+        if not claims or total is None:
+            continue
+        claimed = sum((v for _, v in claims), start=ZERO)
+        names = "、".join(f"“{i['name']}” {plain(v)}" for i, v in claims)
+        ref = claims[0][0]["ref"]
+        out.checked += 1
+        if total["budget"] is not None and claimed > total["budget"] + Decimal("0.01"):
+            out.flag("P", p["name"], f"{p['name']}：成本指标称实际投入 {plain(claimed)} 万元（{names}），超过项目全年预算数 "
+                                     f"{plain(total['budget'])} 万元", ref, expected=total["budget"], actual=claimed,
+                     related="P:全年预算数")
+        elif total["executed"] is not None and claimed > total["executed"] * (1 + COST_TOLERANCE) + Decimal("0.01"):
+            out.flag("P", p["name"], f"{p['name']}：成本指标称实际投入 {plain(claimed)} 万元（{names}），项目全年执行数只有 "
+                                     f"{plain(total['executed'])} 万元", ref, expected=total["executed"], actual=claimed,
+                     related="P:全年执行数")
+    if out.checked == 0:
+        raise Missing("no cost indicator stated as an amount of money")
+
+
 @rule("P-IMPLAUSIBLE", "不可能的指标值", "实际完成值为 -1 等占位数；以百分比为目标却以非百分比的值“完成”",
       "占位数和口径不符的值会让“完成”的判断失去意义。", severity="warning")
 def _p_implausible(ctx, out):
