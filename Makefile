@@ -7,7 +7,7 @@ DB     ?= data/juesuan.duckdb
 PORT   ?= 8501
 ADDRESS ?= 127.0.0.1
 
-.PHONY: setup db run test bench clean
+.PHONY: setup db run test bench fuzz clean
 
 # Reinstall only when pyproject.toml changes (pip keeps no cache between runs here).
 $(STAMP): pyproject.toml
@@ -31,6 +31,10 @@ test: db
 
 bench: db
 	$(BIN)/python bench/run.py
+
+# 1,000 random mutations of the seed text and 100 of a real PDF; prints how each was handled.
+fuzz: setup
+	JUESUAN_FUZZ_TEXT=1000 JUESUAN_FUZZ_PDF=100 $(BIN)/python -m pytest tests/test_fuzz.py -q -s -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) $(DB) test-results .pytest_cache

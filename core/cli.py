@@ -39,7 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true")
     with_db(sub.add_parser("docs", help="list the documents"))
     ex = with_db(sub.add_parser("export", help="print one of the nine tables as published, as CSV"))
-    ex.add_argument("table", choices=[f"T0{i}" for i in range(1, 10)])
+    ex.add_argument("table", choices=[f"T0{i}" for i in range(1, 10)] + [f"B{i:02d}" for i in range(1, 14)],
+                    help="T01–T09 for a 决算, B01–B13 for a 预算 (see data/layouts/budget_tables.csv)")
     ex.add_argument("--doc")
     s = with_db(sub.add_parser("summary", help="headline figures of a document"))
     s.add_argument("--doc")
