@@ -73,14 +73,20 @@ def bench_cli(tmp: Path) -> None:
     report("peak memory of `juesuan ingest`", peak_kb / 1024, 300, "MB")
 
 
-def bench_pdf(tmp: Path) -> None:
+def ingest_seconds(source: Path, tmp: Path, runs: int = 3) -> float:
+    """Median wall time of `juesuan ingest SOURCE` as a whole command, each run into a new database."""
     times = []
-    for n in range(3):
+    for n in range(runs):
         t0 = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "core", "ingest", str(PDF), "--db", str(tmp / f"pdf-{n}.duckdb")],
+        subprocess.run([sys.executable, "-m", "core", "ingest", str(source), "--db", str(tmp / f"run-{n}.duckdb")],
                        check=True, cwd=ROOT, capture_output=True)
         times.append(time.perf_counter() - t0)
-    report("`juesuan ingest` of the 25-page PDF, whole command (median of 3)", statistics.median(times), 5, "s")
+        (tmp / f"run-{n}.duckdb").unlink()
+    return statistics.median(times)
+
+
+def bench_pdf(tmp: Path) -> None:
+    report("`juesuan ingest` of the 25-page PDF, whole command (median of 3)", ingest_seconds(PDF, tmp), 5, "s")
 
 
 def bench_budgets(tmp: Path) -> None:
@@ -92,13 +98,7 @@ def bench_budgets(tmp: Path) -> None:
     for source in raw_sources(ROOT / "data" / "raw"):
         if not source.is_dir():
             continue
-        runs = []
-        for n in range(3):
-            t0 = time.perf_counter()
-            subprocess.run([sys.executable, "-m", "core", "ingest", str(source), "--db", str(tmp / f"b-{n}.duckdb")],
-                           check=True, cwd=ROOT, capture_output=True)
-            runs.append(time.perf_counter() - t0)
-        times.append((statistics.median(runs), source.name, sum(1 for _ in source.glob("*.pdf"))))
+        times.append((ingest_seconds(source, tmp), source.name, sum(1 for _ in source.glob("*.pdf"))))
     for seconds, name, files in sorted(times, reverse=True):
         print(f"      budget ingest {seconds:.2f} s  {name} ({files} file{'s' if files > 1 else ''}, median of 3)")
     report("slowest budget disclosure, `juesuan ingest` whole command", max(t for t, *_ in times), 5, "s")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from decimal import Decimal
 
 from core.audit.context import Missing
 from core.audit.rules import _code_by_path, rule

@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-import pdfplumber
-
 from core.ingest.deadline import at_page
 from core.ingest.budget_tables import Region, interpret_region, is_data_line
 from core.ingest.document import make_doc_id, ref_line
@@ -24,10 +22,9 @@ from core.ingest.model import Document
 from core.ingest.budget_narrative import budget_items
 from core.ingest.narrative import parse_narrative, table_name_for
 from core.ingest.numbers import fold
-from core.ingest.pdf_lines import PdfLine, page_lines
+from core.ingest.pdf_lines import PdfLine, open_pdf, page_lines, require_text_layer
 from core.ingest.text_report import Line
 
-MIN_TEXT_CHARS = 50
 UNIT_FACTORS = {"万元": Decimal(1), "元": Decimal("0.0001")}
 _LABEL = re.compile(r"^(预算主管部门|预算单位|编制部门|编制单位|部门名称|单位名称|部门)[:：](.+?)(单位[:：].*)?$")
 _UNIT = re.compile(r"单位[:：]?(万元|元)$|^单位[:：]?(万元|元)")
@@ -73,19 +70,14 @@ class BudgetFile:
 def open_budget_file(path: Path) -> BudgetFile:
     name = str(path)
     data = path.read_bytes()
-    try:
-        pdf = pdfplumber.open(path)
-    except Exception as exc:  # pdfminer raises several unrelated types for a damaged file
-        raise InputError([Problem(name, 1, f"expected a readable PDF; {type(exc).__name__}: {exc}")]) from exc
-    with pdf:
+    with open_pdf(path) as pdf:
         lines = []
         for n, page in enumerate(pdf.pages, start=1):
             at_page(n)
             lines.append(page_lines(page, n, path.name))
         heights = [float(page.height) for page in pdf.pages]
     texts = ["\n".join(ln.text for ln in page) for page in lines]
-    if sum(len(re.sub(r"\s", "", t)) for t in texts) < MIN_TEXT_CHARS:
-        raise InputError([Problem(name, 1, "no text layer; OCR is not supported")])
+    require_text_layer(texts, name)
     f = BudgetFile(path, data, texts, lines)
     _identity(f)
     _regions(f, heights)

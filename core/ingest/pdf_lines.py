@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from core.ingest.errors import InputError, Problem
 from core.ingest.numbers import fold, is_number
+
+MIN_TEXT_CHARS = 50  # fewer characters in the whole file: a scan, not a text layer
 
 LINE_TOLERANCE = 2.5  # points: words whose tops differ by less are on one printed line
 _SPLIT_CODE = re.compile(r"^(\d{3}(?:\d{2}){0,2})([^\d.,].*)$")
@@ -70,3 +73,19 @@ def page_lines(page, page_no: int, file: str = "") -> list[PdfLine]:
     for ln in lines:
         ln.words.sort(key=lambda w: w.x0)
     return lines
+
+
+def open_pdf(path):
+    """pdfplumber's PDF, or InputError naming the file: pdfminer raises several unrelated types for a damaged file."""
+    import pdfplumber
+
+    try:
+        return pdfplumber.open(path)
+    except Exception as exc:  # noqa: BLE001
+        raise InputError([Problem(str(path), 1, f"expected a readable PDF; {type(exc).__name__}: {exc}")]) from exc
+
+
+def require_text_layer(texts: list[str], name: str) -> None:
+    """A PDF without a text layer is refused, never parsed into garbage."""
+    if sum(len(re.sub(r"\s", "", t)) for t in texts) < MIN_TEXT_CHARS:
+        raise InputError([Problem(name, 1, "no text layer; OCR is not supported")])

@@ -9,19 +9,17 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pdfplumber
-
 from core.ingest.deadline import at_page
 from core.ingest.document import build_document, not_a_final_account, tidy
-from core.ingest.errors import InputError, Problem
+from core.ingest.errors import InputError
 from core.ingest.model import RawRow, RawTable, TABLE_TITLES, Unit
 from core.ingest.numbers import fold, is_blank, is_number
 from core.ingest.tables import TWO_SIDED, table_code_for_title
+from core.ingest.pdf_lines import open_pdf, require_text_layer
 from core.ingest.text_report import Line, TextLayout, cut_parts
 
 # A larger y tolerance keeps narrative numbers on the line of their sentence (measured on the Shanghai PDFs).
 NARRATIVE_Y_TOLERANCE = 6
-MIN_TEXT_CHARS = 50
 ZERO = "0.00"
 _DEPT = re.compile(r"^(.+?)(20\d{2})年度?部门决算")
 
@@ -35,17 +33,12 @@ def read_pdf_document(path: str | Path, allow_incomplete: bool = False):
     """Parse and validate a 决算 PDF; a PDF without a text layer is rejected, never parsed into garbage."""
     name = str(path)
     data = Path(path).read_bytes()
-    try:
-        pdf = pdfplumber.open(path)
-    except Exception as exc:  # pdfminer raises several unrelated types for a damaged file
-        raise InputError([Problem(name, 1, f"expected a readable PDF; {type(exc).__name__}: {exc}")]) from exc
-    with pdf:
+    with open_pdf(path) as pdf:
         texts = []
         for n, page in enumerate(pdf.pages, start=1):
             at_page(n)
             texts.append(page.extract_text(y_tolerance=NARRATIVE_Y_TOLERANCE) or "")
-        if sum(len(re.sub(r"\s", "", t)) for t in texts) < MIN_TEXT_CHARS:
-            raise InputError([Problem(name, 1, "no text layer; OCR is not supported")])
+        require_text_layer(texts, name)
         lines: list[Line] = []
         for page_no, text in enumerate(texts, start=1):
             for raw in text.split("\n"):
