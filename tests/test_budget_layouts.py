@@ -102,3 +102,9 @@ def test_constructed_部门_预算_broken_across_lines():
     assert (f.department, f.year) == ("江苏省人民检察院", 2019)
     f = _constructed(["上海市普陀区2026年区级单位", "预算", "预算单位：上海市普陀区司法局"])
     assert (f.department, f.scope) == ("上海市普陀区司法局", "单位")
+
+
+def test_a_total_printed_a_little_above_its_figure_keeps_both():
+    doc = read_budget([RAW / "js-procuratorate-2019-dept-budget" / "2019年度部门预算公开.pdf"])
+    b12 = [(i.row_label, i.column_label, i.amount) for i in doc.line_items if i.table_code == "B12" and i.code is None]
+    assert b12 == [("合计", "机关运行经费支出", Decimal("2391.92"))]

@@ -177,8 +177,6 @@ def _regions(f: BudgetFile, heights: list[float]) -> None:
                 continue
             if ln.folded.startswith("注") or "必填项" in ln.folded or ln.folded.startswith(":“"):
                 current.notes.append(ln.text.strip())
-                if "空表" in ln.folded or "无" in ln.folded[:12]:
-                    current.empty = True
                 continue
             if "。" in ln.text and len(ln.folded) > 30:
                 f.narrative.append(ln)

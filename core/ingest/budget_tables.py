@@ -39,7 +39,6 @@ class Region:
     unit: str = ""
     lines: list[PdfLine] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    empty: bool = False  # the table says it has nothing (`无`, 本表为空表)
 
 
 @dataclass
@@ -119,8 +118,11 @@ def find_columns(layout: TableLayout, header: list[PdfLine], data: list[PdfLine]
     for col, words in zip(columns, named):
         col.label = fold("".join(words))
         col.key = layout.column_key(col.label)
-    if len(columns) == 1 and columns[0].key is None and layout.shape == "classified":
-        columns[0].key = "total"
+    if len(columns) == 1 and layout.shape == "classified":
+        if not columns[0].label and header and header[-1].words:  # one figure column: the header's last word names it
+            columns[0].label = fold(header[-1].words[-1].text)
+            columns[0].key = layout.column_key(columns[0].label)
+        columns[0].key = columns[0].key or "total"
     return columns
 
 
@@ -178,6 +180,9 @@ def _rows(table: RawTable, layout: TableLayout, data: list[PdfLine], columns: li
                 parsed[-1]["name"] += name
                 continue
         name, pending = pending + name, ""
+        if not code and not name and amounts and parsed and not parsed[-1]["amounts"]:
+            parsed[-1]["amounts"] = amounts  # a label printed a little above its figures (`合计` / `2,391.92`)
+            continue
         parsed.append({"code": code, "name": name, "amounts": amounts, "ref": ln.ref})
     for row_no, row in enumerate(parsed, start=1):
         code, name = row["code"], row["name"]
