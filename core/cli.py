@@ -38,10 +38,12 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--raw", default="data/raw")
     b.add_argument("--force", action="store_true")
     with_db(sub.add_parser("docs", help="list the documents"))
-    ex = with_db(sub.add_parser("export", help="print one of the nine tables as published, as CSV"))
-    ex.add_argument("table", choices=[f"T0{i}" for i in range(1, 10)] + [f"B{i:02d}" for i in range(1, 14)],
+    ex = with_db(sub.add_parser("export", help="a table as published (CSV), or the public views as open data"))
+    ex.add_argument("table", nargs="?", choices=[f"T0{i}" for i in range(1, 10)] + [f"B{i:02d}" for i in range(1, 14)],
                     help="T01–T09 for a 决算, B01–B13 for a 预算 (see data/layouts/budget_tables.csv)")
-    ex.add_argument("--doc")
+    ex.add_argument("--doc", action="append", help="the document (repeat --doc to export several)")
+    ex.add_argument("--package", metavar="DIR", help="write every public view as CSV plus datapackage.json")
+    ex.add_argument("--parquet", metavar="DIR", help="write every public view as a Parquet file")
     s = with_db(sub.add_parser("summary", help="headline figures of a document"))
     s.add_argument("--doc")
     s.add_argument("--json", action="store_true")
@@ -138,7 +140,22 @@ def cmd_export(args) -> int:
     from core.tables import published_table
 
     con = _connect(args)
-    doc_id = resolve_doc(con, args.doc)
+    if args.package or args.parquet:
+        from core.opendata import ExportError, write_package, write_parquet
+
+        try:
+            if args.package:
+                print(f"wrote {write_package(con, args.package, args.doc)}")
+            if args.parquet:
+                print(f"wrote {write_parquet(con, args.parquet, args.doc)}")
+        except ExportError as exc:
+            raise UsageError(str(exc)) from exc
+        return EXIT_OK
+    if not args.table:
+        raise UsageError("name a table (T01–T09, B01–B13), or give --package DIR or --parquet DIR")
+    if args.doc and len(args.doc) > 1:
+        raise UsageError("a table is exported for one document: give --doc once")
+    doc_id = resolve_doc(con, args.doc[0] if args.doc else None)
     header, rows = published_table(con, doc_id, args.table)
     write_csv(header, rows, sys.stdout)
     return EXIT_OK

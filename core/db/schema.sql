@@ -115,6 +115,10 @@ CREATE TABLE IF NOT EXISTS t_audit_finding (
     difference DECIMAL(22,6), source_ref VARCHAR
 );
 
+CREATE TABLE IF NOT EXISTS t_replacement (
+    doc_id VARCHAR, old_sha256 VARCHAR, new_sha256 VARCHAR, replaced_at TIMESTAMP
+);
+
 CREATE TABLE IF NOT EXISTS t_audit_coverage (
     doc_id VARCHAR, rule_id VARCHAR, status VARCHAR, checked INTEGER
 );

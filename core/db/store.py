@@ -47,7 +47,7 @@ _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 def _insert(con, table: str, columns: list[str], rows: list[tuple]) -> None:
     """Rows into one internal table through Arrow; names are this module's constants, values are never formatted."""
-    assert table in DOC_TABLES or table == "t_function_class", table
+    assert table in DOC_TABLES or table in ("t_function_class", "t_replacement"), table
     assert all(_IDENTIFIER.match(c) for c in columns), columns
     if not rows:
         return
@@ -168,6 +168,27 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _history(db_path: Path) -> tuple[dict[str, str], list[tuple]]:
+    """The live file's document hashes and replacement record, read before it is rebuilt or changed."""
+    if not db_path.exists():
+        return {}, []
+    try:
+        con = duckdb.connect(str(db_path), read_only=True)
+    except duckdb.Error:
+        return {}, []
+    try:
+        shas = dict(con.execute("SELECT doc_id, source_sha256 FROM t_document").fetchall())
+        try:
+            replaced = con.execute("SELECT doc_id, old_sha256, new_sha256, replaced_at FROM t_replacement").fetchall()
+        except duckdb.Error:  # a database from before replacements were recorded
+            replaced = []
+        return shas, replaced
+    except duckdb.Error:
+        return {}, []
+    finally:
+        con.close()
+
+
 def _mode_for(db_path: Path) -> int:
     """The live file's mode, or the default a new file gets (0666 less the umask): readable by the app's user."""
     if db_path.exists():
@@ -193,6 +214,7 @@ def write_documents(
     for leftover in _stale_copies(db_path):
         leftover.unlink(missing_ok=True)
     mode = _mode_for(db_path)
+    shas, replaced = _history(db_path)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{db_path.name}.{os.getpid()}.", suffix=".tmp", dir=db_path.parent)
     os.close(fd)
     tmp = Path(tmp_name)
@@ -205,9 +227,15 @@ def write_documents(
         con = duckdb.connect(str(tmp))
         try:
             apply_schema(con)
+            if fresh:
+                _insert(con, "t_replacement", ["doc_id", "old_sha256", "new_sha256", "replaced_at"], replaced)
             for doc in docs:
                 con.execute("BEGIN TRANSACTION")
                 try:
+                    old = shas.get(doc.doc_id)
+                    if old and old != doc.source_sha256:
+                        _insert(con, "t_replacement", ["doc_id", "old_sha256", "new_sha256", "replaced_at"],
+                                [(doc.doc_id, old, doc.source_sha256, datetime.now(timezone.utc).replace(tzinfo=None))])
                     delete_document(con, doc.doc_id)
                     insert_document(con, doc)
                     if after_insert is not None:

@@ -211,5 +211,9 @@ FROM t_audit_finding ORDER BY doc_id, seq;
 CREATE OR REPLACE VIEW audit_coverage AS
 SELECT doc_id, rule_id, status, checked FROM t_audit_coverage ORDER BY doc_id, rule_id;
 
+-- Every time a document was replaced by a different file (so a figure cited earlier can be traced).
+CREATE OR REPLACE VIEW replaced_documents AS
+SELECT doc_id, old_sha256, new_sha256, replaced_at FROM t_replacement ORDER BY replaced_at, doc_id;
+
 CREATE OR REPLACE VIEW source_texts AS
 SELECT doc_id, source_text AS text FROM t_document;
