@@ -44,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
     ex.add_argument("--doc", action="append", help="the document (repeat --doc to export several)")
     ex.add_argument("--package", metavar="DIR", help="write every public view as CSV plus datapackage.json")
     ex.add_argument("--parquet", metavar="DIR", help="write every public view as a Parquet file")
+    ex.add_argument("--all", action="store_true",
+                    help="write every export of the current data version under exports/<version>/ beside the database")
     s = with_db(sub.add_parser("summary", help="headline figures of a document"))
     s.add_argument("--doc")
     s.add_argument("--json", action="store_true")
@@ -95,9 +97,14 @@ def cmd_build(args) -> int:
 
     db = db_path(args.db)
     if not args.force and not needs_build(db, args.raw):
-        print(f"{db} is up to date")
+        from core.opendata import export_all
+
+        print(f"{db} is up to date; exports in {export_all(db)}")
         return EXIT_OK
     result = build(db, args.raw)
+    from core.opendata import export_all
+
+    print(f"exports in {export_all(db)}")
     for line in result.merged:
         print(line)
     for doc_id in result.loaded:
@@ -139,6 +146,11 @@ def cmd_export(args) -> int:
     from core.export import write_csv
     from core.tables import published_table
 
+    if args.all:
+        from core.opendata import export_all
+
+        print(f"exports in {export_all(db_path(args.db))}")
+        return EXIT_OK
     con = _connect(args)
     if args.package or args.parquet:
         from core.opendata import ExportError, write_package, write_parquet

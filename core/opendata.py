@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
 import re
 from pathlib import Path
 
@@ -213,3 +215,84 @@ def load_package(folder: str | Path, con) -> list[str]:
                     "all_varchar = true, allow_quoted_nulls = false)", [str(_inside(folder, res["path"]))])
         names.append(res["name"])
     return names
+
+
+SIZE_CAP = 100 * 1024 * 1024  # bytes: larger downloads are offered per document or as Parquet only
+COMPLETE = "COMPLETE"
+
+
+def exports_root(db_path: str | Path) -> Path:
+    return Path(db_path).parent / "exports"
+
+
+def version_dir(db_path: str | Path, con) -> Path:
+    """Where the exports of the database's current data version live."""
+    return exports_root(db_path) / data_version(con)["id"]
+
+
+def write_bundle(con, folder: Path, doc_ids: list[str] | None) -> None:
+    """package.zip, parquet.zip and public.duckdb (the public views only, no t_ tables) for these documents."""
+    import zipfile
+
+    import duckdb
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, write in (("package", write_package), ("parquet", write_parquet)):
+        staged = write(con, folder / name, doc_ids)
+        with zipfile.ZipFile(folder / f"{name}.zip", "w", zipfile.ZIP_DEFLATED) as zf:
+            for f in sorted(staged.iterdir()):
+                zf.write(f, f.name)
+    target = folder / "public.duckdb"
+    if "'" in str(target):  # the path is ours, but it is spliced into ATTACH: refuse a quote rather than escape it
+        raise ExportError(f"{target}: a quote in the export path is not supported")
+    public = duckdb.connect()
+    try:  # small blocks: a one-document file is under 1 MB instead of several
+        public.execute(f"ATTACH '{target}' AS pub (BLOCK_SIZE 16384)")
+        for view in PUBLIC_VIEWS:
+            public.execute(f"CREATE TABLE pub.{view} AS SELECT * FROM read_parquet(?)",  # constant view names only
+                           [str(folder / "parquet" / f"{view}.parquet")])
+        public.execute("DETACH pub")
+    finally:
+        public.close()
+    shutil.rmtree(folder / "package")
+    shutil.rmtree(folder / "parquet")
+
+
+def export_all(db_path: str | Path) -> Path:
+    """Every export of the current data version, under data/exports/<version>/ (written aside, then renamed):
+    all/ for the collection and docs/<doc_id>/ for each document. An existing complete version is kept as is."""
+    import duckdb
+
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        root = version_dir(db_path, con)
+        if (root / COMPLETE).exists():
+            return root
+        staging = root.with_name(root.name + f".{os.getpid()}.tmp")
+        shutil.rmtree(staging, ignore_errors=True)
+        write_bundle(con, staging / "all", None)
+        for (doc_id,) in con.execute("SELECT doc_id FROM documents ORDER BY doc_id").fetchall():
+            write_bundle(con, staging / "docs" / doc_id, [doc_id])
+        (staging / COMPLETE).write_text(json.dumps(data_version(con), ensure_ascii=False, indent=2), encoding="utf-8")
+        shutil.rmtree(root, ignore_errors=True)
+        os.replace(staging, root)
+        return root
+    finally:
+        con.close()
+
+
+def downloads(con, db_path: str | Path, doc_id: str | None) -> list[dict]:
+    """The export files the app offers for a document (or the collection when doc_id is None): label, path,
+    size, and whether it is small enough to hand through the page."""
+    root = version_dir(db_path, con)
+    if not (root / COMPLETE).exists():
+        return []
+    folder = root / ("all" if doc_id is None else f"docs/{doc_id}")
+    out = []
+    for name, label in (("package.zip", "数据包（CSV + datapackage.json）"), ("parquet.zip", "Parquet 文件"),
+                        ("public.duckdb", "DuckDB 数据库（只含公开视图）")):
+        path = folder / name
+        if path.exists():
+            size = path.stat().st_size
+            out.append({"name": name, "label": label, "path": path, "size": size, "servable": size <= SIZE_CAP})
+    return out

@@ -115,6 +115,7 @@ def read_all(paths: list[Path], allow_incomplete: bool, result: IngestResult,
             try:
                 read = run_with_deadline(read_file, (path, allow_incomplete), str(path), deadline)
                 if isinstance(read, Document):
+                    read.origin_paths = [str(path)]
                     docs.append(checked(read, str(path)))
                 else:
                     budget_files.append(read)
@@ -126,7 +127,9 @@ def read_all(paths: list[Path], allow_incomplete: bool, result: IngestResult,
             loose.setdefault(group_key(f) if f.department and f.year else (str(f.path),), []).append(f)
     for files in disclosures + list(loose.values()):
         try:
-            doc = checked(build_budget(files, allow_incomplete), str(files[0].path))
+            doc = build_budget(files, allow_incomplete)
+            doc.origin_paths = [str(f.path) for f in files]
+            doc = checked(doc, str(files[0].path))
         except InputError as exc:
             result.problems.extend(exc.problems)
             continue
@@ -134,6 +137,26 @@ def read_all(paths: list[Path], allow_incomplete: bool, result: IngestResult,
             result.merged.append(f"merged {' + '.join(f.path.name for f in files)} into {doc.doc_id}")
         docs.append(doc)
     return docs
+
+
+def source_file_path(db: str | Path, sha256: str, name: str) -> Path:
+    """Where an ingested source file is kept: by its content hash, beside the database (data/files/)."""
+    return Path(db).parent / "files" / f"{sha256}{Path(name).suffix.lower()}"
+
+
+def keep_source_files(db: str | Path, docs: list[Document]) -> None:
+    """Keep each ingested file, content-addressed, so the app can offer the original and a later citation can
+    find exactly the file a figure came from."""
+    import hashlib
+    import shutil
+
+    for doc in docs:
+        for path in doc.origin_paths:
+            data = Path(path).read_bytes()
+            target = source_file_path(db, hashlib.sha256(data).hexdigest(), path)
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, target)
 
 
 def losses(db: str | Path, docs: list[Document]) -> dict[str, list[str]]:
@@ -181,6 +204,7 @@ def ingest(paths: list[str | Path], db: str | Path, allow_incomplete: bool = Fal
         from core.audit.engine import store_audit
 
         result.loaded = write_documents(db, docs, after_insert=lambda con, d: store_audit(con, d.doc_id), fresh=fresh)
+        keep_source_files(db, docs)
     return result
 
 

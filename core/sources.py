@@ -20,3 +20,22 @@ def load_sources(path: Path = SOURCES_CSV) -> list[dict]:
     for r in rows:
         r["doc_id"] = make_doc_id(r["department"], int(r["fiscal_year"]), r["kind"], r["scope"])
     return rows
+
+
+def document_sources(con, db_path, doc_id: str) -> list[dict]:
+    """For each file of a document: its name, the kept copy (content-addressed), and where it was published."""
+    from core.pipeline import source_file_path
+
+    row = con.execute("SELECT department, fiscal_year, kind, scope, source_files, source_sha256 FROM documents "
+                      "WHERE doc_id = ?", [doc_id]).fetchone()
+    if row is None:
+        return []
+    department, year, kind, scope, files, shas = row
+    listed = next((s for s in load_sources() if s["doc_id"] == doc_id), {})
+    out = []
+    for name, sha in zip(files or [], (shas or "").split("+")):
+        path = source_file_path(db_path, sha, name)
+        out.append({"name": name, "sha256": sha, "path": path if path.exists() else None,
+                    "url": listed.get("url") or None, "publisher": listed.get("publisher", ""),
+                    "published": listed.get("published", "")})
+    return out

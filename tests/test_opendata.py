@@ -97,3 +97,62 @@ def test_every_view_and_column_is_described_in_chinese_and_english(two_kinds):
         for name, *_ in con.execute(f"DESCRIBE {view}").fetchall():
             zh, en = COLUMNS[name]
             assert zh and en and zh != en, (view, name)
+
+
+def test_build_writes_the_exports_and_the_data_page_offers_them(tmp_path, monkeypatch):
+    """`juesuan build` keeps the source files by hash and writes every export of the data version; the page
+    offers the document's and the collection's package, Parquet and DuckDB file, and the original file."""
+    import zipfile
+
+    from streamlit.testing.v1 import AppTest
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "seed.txt").write_bytes(SEED.read_bytes())
+    db = tmp_path / "data" / "j.duckdb"
+    assert main(["build", "--raw", str(raw), "--db", str(db)]) == 0
+    [version] = [p for p in (db.parent / "exports").iterdir()]
+    assert (version / "COMPLETE").exists()
+    for folder in (version / "all", version / "docs" / "2022-final-1c256323b7"):
+        assert sorted(p.name for p in folder.iterdir()) == ["package.zip", "parquet.zip", "public.duckdb"]
+    assert "datapackage.json" in zipfile.ZipFile(version / "all" / "package.zip").namelist()
+    public = duckdb.connect(str(version / "all" / "public.duckdb"), read_only=True)
+    tables = [t for (t,) in public.execute("SHOW TABLES").fetchall()]
+    assert sorted(tables) == sorted(PUBLIC_VIEWS) and not [t for t in tables if t.startswith("t_")]
+    public.close()
+    kept = list((db.parent / "files").iterdir())
+    assert [p.name for p in kept] == ["e31cdf7a4a468c9f196d778bb1f4e175f9cbb27eda75a9f2cb058a8e1c167e20.txt"]
+    monkeypatch.setenv("JUESUAN_DB", str(db))
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=30).run()
+    at.switch_page("pages/data.py")
+    at.run()
+    assert not at.exception
+    labels = [b.label for b in at.get("download_button")]
+    assert sum("数据包" in lbl for lbl in labels) == 2 and sum("DuckDB" in lbl for lbl in labels) == 2
+    assert "下载入库时的原文件" in labels
+
+
+def test_a_replaced_document_is_recorded_in_the_data_version(tmp_path, variant):
+    db = tmp_path / "r.duckdb"
+    assert ingest([SEED], db).loaded
+    changed = variant(("三、部门主要工作总结", "三、部门主要工作总结 "))  # a different file, same document
+    assert ingest([changed], db).loaded
+    con = duckdb.connect(str(db), read_only=True)
+    rows = con.execute("SELECT doc_id, old_sha256, new_sha256 FROM replaced_documents").fetchall()
+    from core.opendata import data_version
+
+    version = data_version(con)
+    con.close()
+    assert len(rows) == 1 and rows[0][0] == "2022-final-1c256323b7" and rows[0][1] != rows[0][2]
+    assert version["replaced"][0]["old_sha256"] == rows[0][1]
+    assert main(["build", "--force", "--raw", str(_only(tmp_path, SEED)), "--db", str(db)]) == 0
+    con = duckdb.connect(str(db), read_only=True)  # a rebuild keeps the record and adds the change back
+    assert con.execute("SELECT count(*) FROM replaced_documents").fetchone()[0] == 2
+    con.close()
+
+
+def _only(tmp_path: Path, source: Path) -> Path:
+    raw = tmp_path / "raw-only"
+    raw.mkdir(exist_ok=True)
+    (raw / source.name).write_bytes(source.read_bytes())
+    return raw

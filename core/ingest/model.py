@@ -223,3 +223,4 @@ class Document:
     page_counts: list[int] = field(default_factory=list)  # pages of each of those files (PDFs)
     announced_tables: list[str] = field(default_factory=list)  # the tables the 目录 lists (budgets)
     origin: str = ""  # the path it was read from, as given (for messages)
+    origin_paths: list[str] = field(default_factory=list)  # every file it was read from
