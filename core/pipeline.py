@@ -223,6 +223,7 @@ def needs_build(db: str | Path, raw_dir: str | Path) -> bool:
     inputs = [f for p in raw_sources(raw_dir) for f in ([p] if p.is_file() else p.iterdir())]
     inputs += list((Path(raw_dir).parent / "mappings").glob("*.csv"))
     inputs += list((Path(raw_dir).parent / "layouts").glob("*.csv"))
+    inputs += list((Path(__file__).parent / "db").glob("*.sql"))  # a schema or view change rebuilds
     return any(p.stat().st_mtime > built for p in inputs)
 
 

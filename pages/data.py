@@ -27,6 +27,8 @@ download_buttons(table, TITLES[code] if not code.startswith("T") else f"公开{c
 st.divider()
 st.subheader("名词解释")
 gl = call("figures.glossary", doc)
+if gl.empty:
+    st.caption("这份文件没有名词解释（或尚未读取）。")
 for r in gl.itertuples():
     with st.expander(safe(r.term)):
         st.markdown(safe(r.definition))
@@ -34,7 +36,7 @@ for r in gl.itertuples():
 st.divider()
 st.subheader("原始文件")
 info = call("figures.document_info", doc)
-st.caption(safe(f"{info['source_file']} · SHA-256 {info['source_sha256'][:16]}… · 单位构成见下表"))
+st.caption(safe(f"{info['source_file']} · SHA-256 {info['source_sha256'][:16]}…"))
 for src in document_sources(con(), handle().path, doc):
     cols = st.columns([3, 2])
     where = f"发布者：{src['publisher']}" + (f"，{src['published']}" if src["published"] else "")
@@ -44,8 +46,10 @@ for src in document_sources(con(), handle().path, doc):
     if src["path"] is not None:
         cols[1].download_button("下载入库时的原文件", src["path"].read_bytes(), file_name=src["name"],
                                 key=f"src-{src['sha256'][:12]}")
-st.dataframe(info["units"], hide_index=True, width="stretch",
-             column_config={"name": "单位名称", "unit_type": "单位性质", "staff": "在职人数"})
+if len(info["units"]):
+    st.markdown("**单位构成**")
+    st.dataframe(info["units"], hide_index=True, width="stretch",
+                 column_config={"name": "单位名称", "unit_type": "单位性质", "staff": "在职人数"})
 with st.expander("查看原文全文"):
     st.text(call("export.source_text", doc).replace("\f", "\n—— 分页 ——\n"))
 
@@ -61,7 +65,8 @@ for scope_label, scope_doc in (("这份文件", doc), ("全部文件", None)):
     cols = st.columns(len(offered))
     for col, item in zip(cols, offered):
         if item["servable"]:
-            col.download_button(f"{item['label']}（{item['size'] / 1024 / 1024:.1f} MB）", item["path"].read_bytes(),
+            size = f"{item['size'] / 1024 / 1024:.1f} MB" if item["size"] >= 1024 * 1024 else f"{item['size'] // 1024 + 1} KB"
+            col.download_button(f"{item['label']}（{size}）", item["path"].read_bytes(),
                                 file_name=f"juesuan-{scope_doc or 'all'}-{item['name']}", key=f"od-{scope_doc}-{item['name']}")
         else:
             col.caption(f"{item['label']} 超过 100 MB，请按文件下载或下载 Parquet。")
