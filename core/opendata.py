@@ -196,6 +196,8 @@ def write_parquet(con, out: str | Path, doc_ids: list[str] | None = None) -> Pat
     for view in PUBLIC_VIEWS:
         columns = [r[0] for r in con.execute(f"DESCRIBE {view}").fetchall()]  # constant view names only
         _select(con, view, "*", columns, doc_ids).write_parquet(str(_inside(folder, f"{view}.parquet")))
+    _inside(folder, "version.json").write_text(json.dumps(data_version(con, doc_ids), ensure_ascii=False, indent=2),
+                                               encoding="utf-8")
     return folder
 
 
@@ -251,6 +253,11 @@ def write_bundle(con, folder: Path, doc_ids: list[str] | None) -> None:
         for view in PUBLIC_VIEWS:
             public.execute(f"CREATE TABLE pub.{view} AS SELECT * FROM read_parquet(?)",  # constant view names only
                            [str(folder / "parquet" / f"{view}.parquet")])
+        version = json.loads((folder / "parquet" / "version.json").read_text(encoding="utf-8"))
+        public.execute("CREATE TABLE pub.data_version AS SELECT ?::VARCHAR AS id, ?::VARCHAR AS as_of, "
+                       "?::JSON AS documents, ?::JSON AS replaced",
+                       [version["id"], version["as_of"], json.dumps(version["documents"]),
+                        json.dumps(version["replaced"])])
         public.execute("DETACH pub")
     finally:
         public.close()

@@ -68,6 +68,7 @@ def test_parquet_reads_back_in_duckdb_and_pandas(two_kinds, tmp_path):
     out = tmp_path / "pq"
     assert main(["export", "--parquet", str(out), "--db", str(two_kinds)]) == 0
     assert sorted(p.stem for p in out.glob("*.parquet")) == sorted(PUBLIC_VIEWS)
+    assert json.loads((out / "version.json").read_text(encoding="utf-8"))["documents"]
     live = duckdb.connect(str(two_kinds), read_only=True)
     con = duckdb.connect()
     path = str(out / "line_items.parquet")
@@ -118,7 +119,8 @@ def test_build_writes_the_exports_and_the_data_page_offers_them(tmp_path, monkey
     assert "datapackage.json" in zipfile.ZipFile(version / "all" / "package.zip").namelist()
     public = duckdb.connect(str(version / "all" / "public.duckdb"), read_only=True)
     tables = [t for (t,) in public.execute("SHOW TABLES").fetchall()]
-    assert sorted(tables) == sorted(PUBLIC_VIEWS) and not [t for t in tables if t.startswith("t_")]
+    assert sorted(tables) == sorted([*PUBLIC_VIEWS, "data_version"]) and not [t for t in tables if t.startswith("t_")]
+    assert public.execute("SELECT id FROM data_version").fetchone()[0] == version.name
     public.close()
     kept = list((db.parent / "files").iterdir())
     assert [p.name for p in kept] == ["e31cdf7a4a468c9f196d778bb1f4e175f9cbb27eda75a9f2cb058a8e1c167e20.txt"]
