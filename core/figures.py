@@ -608,3 +608,20 @@ def known_keys(con, doc_id: str):
                                 [doc_id] * 4).fetchall()
     return Known(**{k: frozenset(v for kind, v in rows if kind == key)
                     for k, key in (("codes", "code"), ("projects", "project"), ("econ", "econ"))})
+
+
+STATED_THREE_PUBLIC_COLUMNS = ["item", "measure", "value", "source_ref", "phrase"]
+
+
+def stated_three_public(con, doc_id: str) -> pd.DataFrame:
+    """The 三公 figures the narrative states (决算数, 预算数, 完成比例 …), each with its sentence and source: what a
+    reader needs where the table leaves a figure blank."""
+    df = frame(con, "SELECT key, value, source_ref, phrase FROM narrative_figures WHERE doc_id = ? "
+                    "AND key LIKE 'three_public:%' ORDER BY source_ref", [doc_id])
+    measures = {"actual": "决算数（万元）", "budget": "预算数（万元）", "completion_pct": "完成预算（%）",
+                "change": "比上年增减（万元）", "change_pct": "增减率（%）"}
+    parts = [k.split(":") for k in df["key"]]
+    out = pd.DataFrame({"item": [p[1] for p in parts], "measure": [measures.get(p[2], p[2]) for p in parts],
+                        "value": list(df["value"]), "source_ref": list(df["source_ref"]), "phrase": list(df["phrase"])},
+                       dtype=object)
+    return out[STATED_THREE_PUBLIC_COLUMNS]

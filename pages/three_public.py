@@ -13,29 +13,41 @@ st.title("三公经费与其他公开事项")
 st.caption(GLOSSARY_HELP["三公经费"])
 
 items = call("figures.three_public", doc)
+NOT_GIVEN = "未列示"  # a blank in the table: the document does not give the figure (never shown as 0 or —)
 total = items[items["item"] == "合计"]
 if len(total):
     t = total.iloc[0]
     c = st.columns(3)
-    c[0].metric("三公经费决算数（万元）", money(t["actual"]), help=GLOSSARY_HELP["三公经费"])
-    c[1].metric("比上年增减（万元）", money(t["change"]))
-    c[2].metric("完成全年预算", percent(t["completion_pct"]))
-st.dataframe(display(items, ["budget", "actual", "change", "prior"], ["change_pct", "completion_pct"]),
-             hide_index=True, width="stretch",
-             column_config={"item": "项目", "budget": st.column_config.NumberColumn("预算数", format="%,.2f"),
-                            "actual": st.column_config.NumberColumn("决算数", format="%,.2f"),
-                            "change": st.column_config.NumberColumn("比上年增减", format="%,.2f"),
-                            "prior": st.column_config.NumberColumn("上年（推算）", format="%,.2f"),
-                            "change_pct": st.column_config.NumberColumn("增减率", format="%.1f%%"),
-                            "completion_pct": st.column_config.NumberColumn("完成预算", format="%.1f%%"),
-                            "source_ref": "出处"})
+    c[0].metric("三公经费决算数（万元）", money(t["actual"]) if t["actual"] is not None else NOT_GIVEN,
+                help=GLOSSARY_HELP["三公经费"])
+    c[1].metric("比上年增减（万元）", money(t["change"]) if t["change"] is not None else NOT_GIVEN)
+    c[2].metric("完成全年预算", percent(t["completion_pct"]) if t["completion_pct"] is not None else NOT_GIVEN,
+                help="来自部门的情况说明；表中没有决算数时不做推算。")
+    if t["actual"] is None:
+        st.info("公开07表的决算数一栏是空白，文件没有在表中给出这一年的“三公”经费支出；下面列出情况说明里写的数字及出处。")
+shown = display(items, ["budget", "actual", "change", "prior"], ["change_pct", "completion_pct"])
+for col, fmt in (("budget", "{:,.2f}"), ("actual", "{:,.2f}"), ("change", "{:,.2f}"), ("prior", "{:,.2f}"),
+                 ("change_pct", "{:.1f}%"), ("completion_pct", "{:.1f}%")):
+    shown[col] = [fmt.format(v) if v is not None and v == v else NOT_GIVEN for v in shown[col]]
+st.dataframe(shown, hide_index=True, width="stretch",
+             column_config={"item": "项目", "budget": "预算数（万元）", "actual": "决算数（万元）",
+                            "change": "比上年增减（万元）", "prior": "上年（推算）", "change_pct": "增减率",
+                            "completion_pct": "完成预算", "source_ref": "出处"})
 download_buttons(items, "三公经费", "dl-sangong")
+stated = call("figures.stated_three_public", doc)
+if len(stated) and (not len(total) or total.iloc[0]["actual"] is None):
+    st.markdown("**情况说明中写的“三公”经费数字**")
+    st.dataframe(display(stated, ["value"]), hide_index=True, width="stretch",
+                 column_config={"item": "项目", "measure": "指标", "value": st.column_config.NumberColumn("数值", format="%,.2f"),
+                                "source_ref": "出处", "phrase": st.column_config.TextColumn("原句", width="large")})
 counts = call("figures.three_public_counts", doc)
-st.markdown(safe(
-    f"出国团组：本部门组织 {count(counts.abroad_groups_own, ' 个')}，参加其他部门 {count(counts.abroad_groups_other, ' 个')}，"
-    f"累计 {count(counts.abroad_persons, ' 人次')}；公务用车购置 {count(counts.vehicles_purchased, ' 辆')}，"
-    f"保有 {count(counts.vehicles_held, ' 辆')}；公务接待 {count(counts.reception_batches, ' 批次')}、"
-    f"{count(counts.reception_persons, ' 人次')}。"))
+facts = [(label, count(value, unit)) for label, value, unit in (
+    ("本部门组织出国团组", counts.abroad_groups_own, " 个"), ("参加其他部门出国团组", counts.abroad_groups_other, " 个"),
+    ("因公出国（境）累计", counts.abroad_persons, " 人次"), ("公务用车购置", counts.vehicles_purchased, " 辆"),
+    ("公务用车保有", counts.vehicles_held, " 辆"), ("公务接待", counts.reception_batches, " 批次"),
+    ("公务接待", counts.reception_persons, " 人次")) if value is not None]
+if facts:  # only what the document states; a missing count is left out, not shown as —
+    st.markdown(safe("；".join(f"{label} {value}" for label, value in facts) + "。"))
 for _section, text in call("figures.section_texts", doc, "三公"):
     with st.expander("部门的说明（原文）"):
         st.markdown(safe(text))

@@ -248,3 +248,25 @@ def test_unknown_document_or_code_in_the_url_gets_a_notice_not_wrong_figures(see
     at.run()
     assert not at.exception
     assert "999" not in " ".join(str(e.value) for e in (*at.metric, *at.caption, *at.markdown, *at.subheader))
+
+
+def test_three_public_page_says_not_given_for_blanks_and_shows_the_narrative(tmp_path, monkeypatch):
+    """The 2024 Shanghai 决算 leaves 公开07表's 决算数 blank: never —, None or a rate computed from nothing."""
+    from tests.test_pdf import AUTHENTIC
+
+    db = tmp_path / "sh.duckdb"
+    assert ingest([AUTHENTIC], db).loaded
+    monkeypatch.setenv("JUESUAN_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    at.switch_page("pages/three_public.py")
+    at.run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["三公经费决算数（万元）"] == "未列示"
+    table = at.dataframe[0].value
+    assert "None" not in table.to_csv() and "—" not in table.to_csv()
+    assert "未列示" in set(table["actual"])
+    assert any("空白" in i.value for i in at.info)
+    stated = at.dataframe[1].value
+    assert len(stated) and set(stated["source_ref"]) <= {f"page:{n}" for n in range(1, 26)}
+    assert "—" not in " ".join(m.value for m in at.markdown)
