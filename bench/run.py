@@ -115,7 +115,7 @@ def bench_pages(tmp: Path) -> None:
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     from streamlit.testing.v1 import AppTest
 
-    pages = ["pages/overview.py", "pages/spending.py", "pages/projects.py", "pages/three_public.py",
+    pages = ["pages/overview.py", "pages/spending.py", "pages/projects.py", "pages/sangong.py",
              "pages/audit.py", "pages/data.py"]
     worst = 0.0
     for page in pages:

@@ -40,7 +40,7 @@ NAV = [
     ("pages/overview.py", "总览", ":material/home:", "overview"),
     ("pages/spending.py", "支出去向", ":material/account_tree:", "spending"),
     ("pages/projects.py", "项目绩效", ":material/task_alt:", "projects"),
-    ("pages/three_public.py", "三公经费", ":material/directions_car:", "sangong"),
+    ("pages/sangong.py", "三公经费", ":material/directions_car:", "sangong"),
     ("pages/audit.py", "审核发现", ":material/fact_check:", "audit"),
     ("pages/data.py", "数据与下载", ":material/download:", "data"),
 ]

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from core.pipeline import ingest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGES = ["pages/overview.py", "pages/spending.py", "pages/projects.py", "pages/three_public.py", "pages/audit.py",
+PAGES = ["pages/overview.py", "pages/spending.py", "pages/projects.py", "pages/sangong.py", "pages/audit.py",
          "pages/data.py"]
 
 
@@ -258,7 +258,7 @@ def test_three_public_page_says_not_given_for_blanks_and_shows_the_narrative(tmp
     assert ingest([AUTHENTIC], db).loaded
     monkeypatch.setenv("JUESUAN_DB", str(db))
     at = AppTest.from_file(APP, default_timeout=30).run()
-    at.switch_page("pages/three_public.py")
+    at.switch_page("pages/sangong.py")
     at.run()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}

@@ -167,7 +167,7 @@ def test_budget_pages_say_what_a_budget_is_and_show_only_budget_figures(corpus_d
     doc = con.execute("SELECT doc_id FROM documents WHERE department = '江苏省人民检察院' AND fiscal_year = 2019").fetchone()[0]
     con.close()
     seen = {}
-    for page in ("pages/overview.py", "pages/spending.py", "pages/projects.py", "pages/three_public.py",
+    for page in ("pages/overview.py", "pages/spending.py", "pages/projects.py", "pages/sangong.py",
                  "pages/audit.py", "pages/data.py"):
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
         at.query_params["doc"] = doc
@@ -184,7 +184,7 @@ def test_budget_pages_say_what_a_budget_is_and_show_only_budget_figures(corpus_d
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["收入预算"] == "24,169.74" and metrics["“三公”经费预算"] == "418.26"
     assert "绩效自评" in seen["pages/projects.py"][0]
-    sangong = seen["pages/three_public.py"][1].dataframe[0].value
+    sangong = seen["pages/sangong.py"][1].dataframe[0].value
     assert "会议费" in list(sangong["item"])
     assert "B-BALANCE" in " ".join(str(d.value) for d in seen["pages/audit.py"][1].dataframe)
     data_page = seen["pages/data.py"][1]

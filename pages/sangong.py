@@ -14,6 +14,12 @@ st.caption(GLOSSARY_HELP["三公经费"])
 
 items = call("figures.three_public", doc)
 NOT_GIVEN = "未列示"  # a blank in the table: the document does not give the figure (never shown as 0 or —)
+
+
+def given(fmt, value) -> str:
+    return fmt(value) if value is not None else NOT_GIVEN
+
+
 total = items[items["item"] == "合计"]
 if len(total):
     t = total.iloc[0]
@@ -56,16 +62,16 @@ st.divider()
 st.subheader("机关运行经费", help=GLOSSARY_HELP["机关运行经费"])
 ac = call("figures.admin_cost", doc)
 c = st.columns(2)
-c[0].metric("机关运行经费（万元）", money(ac.amount))
-c[1].metric("比上年增减率", percent(ac.change_pct))
+c[0].metric("机关运行经费（万元）", given(money, ac.amount))
+c[1].metric("比上年增减率", given(percent, ac.change_pct))
 
 st.divider()
 st.subheader("政府采购", help="部门通过政府采购买货物、工程和服务的金额，以及给中小企业的合同份额。")
 pr = call("figures.procurement", doc)
 c = st.columns(3)
-c[0].metric("采购总额（万元）", money(pr.total))
-c[1].metric("授予中小企业（万元）", money(pr.sme))
-c[2].metric("中小企业占比", percent(pr.sme_pct), help=f"按金额重算：{percent(pr.sme_pct_recomputed)}")
+c[0].metric("采购总额（万元）", given(money, pr.total))
+c[1].metric("授予中小企业（万元）", given(money, pr.sme))
+c[2].metric("中小企业占比", given(percent, pr.sme_pct), help=f"按金额重算：{given(percent, pr.sme_pct_recomputed)}")
 
 parts = pd.DataFrame([("货物", pr.goods, pr.goods_sme_pct), ("工程", pr.works, pr.works_sme_pct),
                       ("服务", pr.services, pr.services_sme_pct)], columns=["类别", "金额", "中小企业占比"], dtype=object)
@@ -75,16 +81,15 @@ st.altair_chart(alt.Chart(shown).mark_bar().encode(
     color=alt.Color("类别:N", legend=None, scale=alt.Scale(range=PALETTE)),
     tooltip=["类别", alt.Tooltip("金额:Q", format=",.2f"), alt.Tooltip("中小企业占比:Q", format=".1f")]),
     width="stretch")
-st.dataframe(shown, hide_index=True, width="stretch",
-             column_config={"金额": st.column_config.NumberColumn("金额（万元）", format="%,.2f"),
-                            "中小企业占比": st.column_config.NumberColumn("中小企业占比", format="%.1f%%")})
+table = shown.assign(金额=[given(money, v) for v in parts["金额"]], 中小企业占比=[given(percent, v) for v in parts["中小企业占比"]])
+st.dataframe(table, hide_index=True, width="stretch", column_config={"金额": "金额（万元）"})
 
 st.divider()
 st.subheader("国有资产占用")
 assets = call("figures.assets", doc)
 c = st.columns(2)
-c[0].metric("车辆（辆）", count(assets.vehicles_total))
-c[1].metric("单价 100 万元以上设备（台/套）", count(assets.equipment_over_1m))
+c[0].metric("车辆（辆）", given(count, assets.vehicles_total))
+c[1].metric("单价 100 万元以上设备（台/套）", given(count, assets.equipment_over_1m))
 if assets.vehicles_by_type:
     st.dataframe(pd.DataFrame([(k, int(v)) for k, v in assets.vehicles_by_type.items()], columns=["用途", "数量（辆）"]),
                  hide_index=True, width="stretch")
