@@ -359,7 +359,9 @@ def three_public(con, doc_id: str) -> pd.DataFrame:
                [doc_id])
     df["change"] = [narrative_value(con, doc_id, f"three_public:{i}:change") for i in df["item"]]
     df["change_pct"] = [narrative_value(con, doc_id, f"three_public:{i}:change_pct") for i in df["item"]]
-    df["completion_pct"] = [narrative_value(con, doc_id, f"three_public:{i}:completion_pct") for i in df["item"]]
+    # a completion rate beside a blank 决算数 would read as measured: the sentence stays in stated_three_public()
+    df["completion_pct"] = [narrative_value(con, doc_id, f"three_public:{i}:completion_pct") if a is not None else None
+                            for i, a in zip(df["item"], df["actual"])]
     df["prior"] = [a - c if a is not None and c is not None else None for a, c in zip(df["actual"], df["change"])]
     return df[THREE_PUBLIC_COLUMNS]
 

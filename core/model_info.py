@@ -30,7 +30,7 @@ PUBLIC_VIEWS = {
     "report_indicators": "评价报告中的指标行",
     "glossary": "名词解释",
     "function_project_coverage": "每个项级科目的项目支出、被自评项目解释的部分与余额",
-    "audit_findings": "审核发现及证据",
+    "audit_findings": "自动核对发现及证据",
     "audit_coverage": "每条规则的核对结果",
     "replaced_documents": "每次用不同的文件替换一份文件的记录（旧、新文件的哈希与时间）",
     "source_texts": "入库时的原文全文",

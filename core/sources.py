@@ -39,3 +39,21 @@ def document_sources(con, db_path, doc_id: str) -> list[dict]:
                     "url": listed.get("url") or None, "publisher": listed.get("publisher", ""),
                     "published": listed.get("published", "")})
     return out
+
+
+def cover_for(con, doc_id: str, content: str):
+    """The cover block of a download from this document: department, year, kind, unit and where it came from."""
+    from core.export import Cover
+
+    row = con.execute("SELECT department, fiscal_year, kind, scope, source_file FROM documents WHERE doc_id = ?",
+                      [doc_id]).fetchone()
+    department, year, kind, scope, source_file = row
+    listed = next((s for s in load_sources() if s["doc_id"] == doc_id), {})
+    source = " · ".join(x for x in (listed.get("publisher"), listed.get("url"), source_file) if x)
+    return Cover(department, int(year), kind, scope, content, source)
+
+
+def sources_of(con, doc_id: str) -> list[dict]:
+    """document_sources() for the database this connection reads (its file's kept copies sit beside it)."""
+    path = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0]
+    return document_sources(con, Path(path), doc_id)

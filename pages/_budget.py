@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
-from pages._common import PALETTE, about_data, call, display, money, safe
+from pages._common import PALETTE, call, display, money, safe, styled
 
 WHAT_IS_A_BUDGET = ("这是一份**预算**：年初公布的计划，说明这一年打算收多少钱、花多少钱、花在哪里。"
                     "年度结束后公布的**决算**才是实际收支。所以这里只有预算数，没有执行率、完成情况或绩效自评。")
@@ -24,7 +24,6 @@ NOTHING_HERE = {
 
 
 def show(doc: str, row, page: str) -> None:
-    about_data(doc)
     st.title(safe(f"{row['department']} {int(row['fiscal_year'])} 年度{row['scope']}预算"))
     st.info(WHAT_IS_A_BUDGET)
     if page in NOTHING_HERE:
@@ -65,7 +64,7 @@ def _classes(doc: str, detailed: bool) -> None:
                  alt.Tooltip("share_pct:Q", title="占比（%）", format=".1f")],
     )
     values = bars.mark_text(align="left", dx=3, color="#222").encode(text=alt.Text("total:Q", format=",.2f"))
-    st.altair_chart(bars + values, width="stretch")
+    st.altair_chart(styled((bars + values).properties(height=alt.Step(34))), width="stretch")
     config = {"code": "编码", "name": "科目", "total": st.column_config.NumberColumn("预算数（万元）", format="%,.2f"),
               "share_pct": st.column_config.NumberColumn("占比", format="%.1f%%")}
     st.dataframe(shown[["code", "name", "total", "share_pct"]], hide_index=True, width="stretch", column_config=config)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from core import budget, export, figures
+from core import budget, export, figures, reconcile, sources
 from core.audit import report as audit
 from core.db.connect import DatabaseError, Handle, db_path, file_version, open_readonly
 from core.drill import DrillState, against, parse_drill, to_params
@@ -35,27 +35,63 @@ GLOSSARY_HELP = {
 
 
 PAGE_CONFIG = {"page_title": "部门决算公开看板", "page_icon": ":material/account_balance:", "layout": "wide",
+               "initial_sidebar_state": "collapsed",
                "menu_items": {"About": "juesuan：把部门决算公开文件变得可读、可查、可比。"}}
 NAV = [
     ("pages/overview.py", "总览", ":material/home:", "overview"),
     ("pages/spending.py", "支出去向", ":material/account_tree:", "spending"),
     ("pages/projects.py", "项目绩效", ":material/task_alt:", "projects"),
     ("pages/sangong.py", "三公经费", ":material/directions_car:", "sangong"),
-    ("pages/audit.py", "审核发现", ":material/fact_check:", "audit"),
+    ("pages/audit.py", "自动核对", ":material/fact_check:", "audit"),
     ("pages/data.py", "数据与下载", ":material/download:", "data"),
+    ("pages/methods.py", "方法说明", ":material/menu_book:", "methods"),
 ]
 _FRAMED = "_juesuan_framed"
 
+# Our own stylesheet (never document text): readable caption contrast (≥ 4.5:1 on white), and a print layout
+# without the app's chrome and controls. `st.html` with a lone <style> takes no space on the page.
+STYLE = """<style>
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #4a4f5c; opacity: 1; }
+[data-testid="stWidgetLabel"] p, [data-testid="stMetricLabel"] p { color: #262730; }
+[data-testid="stMainBlockContainer"] { padding-top: 4rem; }
+/* the grid's and chart's own exports are English and bypass the download convention (Chinese headers, cover block) */
+[aria-label="Download as CSV"], [aria-label="Download as PNG"], [aria-label="Copy Vega-Lite spec"] { display: none !important; }
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding-top: 3.75rem; padding-left: 0.75rem; padding-right: 0.75rem; }
+  h1 { font-size: 1.55rem !important; } h2 { font-size: 1.3rem !important; } h3 { font-size: 1.15rem !important; }
+  [data-testid="stMetricValue"] { font-size: 1.6rem !important; }
+}
+@media print {
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header, [data-testid="stHeader"],
+  [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"],
+  .st-key-nav, .st-key-doc-switch, .stDownloadButton, .stButton, .stSelectbox, .stMultiSelect, .stSlider,
+  .stTextInput, .stRadio, .stPageLink, .stLinkButton, [data-testid="stElementToolbar"] { display: none !important; }
+  [data-testid="stMain"] { padding: 0 !important; }
+  [data-testid="stMainBlockContainer"] { padding: 0 1rem !important; max-width: 100% !important; }
+  table { page-break-inside: auto; } tr { page-break-inside: avoid; }
+}
+</style>"""
+# Streamlit serves <html lang="en">; this sets zh-CN once the page runs (docs/deploying.md: a proxy can set it at
+# serving time, which reaches screen readers before any script runs).
+LANG = "<script>document.documentElement.lang = 'zh-CN';</script>"
+
+
+def printing() -> bool:
+    """`?print=1`: the print view — static tables, no navigation, pickers or buttons."""
+    return st.query_params.get("print") == "1"
+
 
 def frame() -> None:
-    """The sidebar links, drawn once per run; they keep the chosen document in the URL."""
+    """The page links, at the top of the main area (no drawer on phones); they keep the chosen document in the URL."""
     st.session_state[_FRAMED] = True
+    st.html(STYLE)
+    st.html(LANG, unsafe_allow_javascript=True)
+    if printing():
+        return
     doc = st.query_params.get("doc")
-    with st.sidebar:
-        st.markdown("**部门决算公开看板**")
+    with st.container(horizontal=True, gap="small", key="nav"):
         for path, title, icon, _ in NAV:
             st.page_link(path, label=title, icon=icon, query_params={"doc": doc} if doc else None)
-        st.divider()
 
 
 def ensure_frame() -> None:
@@ -132,7 +168,8 @@ def con():
 @st.cache_data(show_spinner=False, max_entries=512)
 def _cached(name: str, version: tuple, path: str, doc_id: str, args: tuple):
     module, _, fn = name.rpartition(".")
-    target = {"figures": figures, "export": export, "audit": audit, "budget": budget}[module]
+    target = {"figures": figures, "export": export, "audit": audit, "budget": budget, "reconcile": reconcile,
+              "sources": sources}[module]
     return getattr(target, fn)(_handle(path).cursor(), doc_id, *args)
 
 
@@ -161,14 +198,22 @@ def state() -> DrillState:
 
 
 def set_state(new: DrillState) -> None:
-    """Write the state to the URL (the page reruns with it, and the link can be shared)."""
+    """Write the state to the URL (the page reruns with it, and the link can be shared); the print flag stays."""
+    keep_print = printing()
     st.query_params.clear()
     st.query_params.update(to_params(new))
+    if keep_print:
+        st.query_params["print"] = "1"
+
+
+def doc_label(r) -> str:
+    """Year and kind first, so a phone's narrow picker still shows which year it is."""
+    return f"{r.fiscal_year} 年{r.scope}{r.kind} · {r.department}"
 
 
 def current_doc(page: str = "") -> str | None:
-    """The document chosen in the sidebar (kept in the URL as ?doc= so links open on it). A 预算 is shown by
-    pages._budget for pages made for 决算 data (`page` names the page)."""
+    """The document in view (kept in the URL as ?doc= so links open on it), switched at the top of the page. A 预算
+    is shown by pages._budget for pages made for 决算 data (`page` names the page)."""
     ensure_frame()
     docs = documents()
     if docs.empty:
@@ -182,8 +227,13 @@ def current_doc(page: str = "") -> str | None:
         set_state(s)
     remembered = st.session_state.get("doc")
     default = s.doc if s.doc in ids else remembered if remembered in ids else ids[0]
-    labels = {r.doc_id: f"{r.fiscal_year} 年{r.scope}{r.kind} · {r.department}" for r in docs.itertuples()}
-    picked = st.sidebar.selectbox("部门与年度", ids, index=ids.index(default), format_func=labels.get)
+    labels = {r.doc_id: doc_label(r) for r in docs.itertuples()}
+    if printing():
+        picked = default
+    else:
+        with st.container(key="doc-switch"):
+            picked = st.selectbox("正在查看的文件（点此切换部门或年度）", ids, index=ids.index(default),
+                                  format_func=labels.get)
     if picked != s.doc:
         # a different document starts from the top; a URL without ?doc= just gains it
         set_state(DrillState(doc=picked) if s.doc in ids else replace(s, doc=picked))
@@ -194,6 +244,7 @@ def current_doc(page: str = "") -> str | None:
     if notices:
         set_state(checked)
     row = docs[docs["doc_id"] == picked].iloc[0]
+    document_header(picked, row, page)
     if row["kind"] == "预算" and page in BUDGET_PAGES:
         from pages._budget import show
 
@@ -202,19 +253,42 @@ def current_doc(page: str = "") -> str | None:
     return picked
 
 
+def document_header(doc_id: str, row, page: str) -> None:
+    """Which document this is, on every page, with its sources one tap away (and printed in the print view)."""
+    sources = call("sources.sources_of", doc_id)
+    where = "；".join(f"{src['publisher'] or '发布机构未登记'}{('，' + src['published']) if src['published'] else ''}"
+                     for src in sources[:1])
+    line = (f"{row['department']} · {int(row['fiscal_year'])} 年度 · {row['scope']}{row['kind']} · 金额单位：万元"
+            + (f" · 来源：{where}" if where else ""))
+    if printing():
+        st.markdown(safe(line))
+        for src in sources:
+            st.caption(safe(f"原文：{src['url'] or src['name']}（SHA-256 {src['sha256'][:16]}…）"))
+        st.page_link(f"pages/{page or 'overview'}.py" if page else "pages/overview.py", label="← 返回正常视图",
+                     query_params={"doc": doc_id})
+        return
+    with st.expander("关于这份文件：来源、内容与计算方法", expanded=False):
+        st.markdown(safe(line))
+        st.caption(safe("包含：" + "、".join(PART_NAMES.get(p, p) for p in row["parts_found"]) + "。"))
+        for n, src in enumerate(sources):
+            cols = st.columns([3, 2, 2])
+            cols[0].caption(safe(f"{src['name']} · SHA-256 {src['sha256'][:16]}…"))
+            if src["url"]:
+                cols[1].link_button("官方发布的原文", src["url"], icon=":material/open_in_new:")
+            else:
+                cols[1].caption("官方网址未登记（data/sources.csv）")
+            if src["path"] is not None:
+                cols[2].download_button("入库时的原文件", data=_reader(src["path"]), file_name=src["name"],
+                                        key=f"src-{n}-{src['sha256'][:12]}", on_click="ignore")
+        st.page_link("pages/methods.py", label="数字怎么算、怎么核对（方法说明）", icon=":material/menu_book:",
+                     query_params={"doc": doc_id})
+
+
+def _reader(path: Path):
+    return lambda: path.read_bytes()  # read when the reader asks for the file, not on every rerun
+
+
 BUDGET_PAGES = ("overview", "spending", "projects", "sangong")  # the others read any kind as they are
-
-
-def about_data(doc_id: str) -> None:
-    """The sidebar note naming the source document and what it covers."""
-    docs = documents()
-    row = docs[docs["doc_id"] == doc_id].iloc[0]
-    with st.sidebar.expander("关于数据", expanded=False):
-        st.markdown(
-            f"来源：{safe(row['department'])} {int(row['fiscal_year'])} 年度{safe(row['scope'])}{safe(row['kind'])}公开文件"
-            f"（{safe(row['source_file'])}）。  \n金额单位：万元，按原文列示。"
-            f"  \n包含：{safe('、'.join(PART_NAMES.get(p, p) for p in row['parts_found']))}。"
-        )
 
 
 PART_NAMES = {
@@ -224,14 +298,65 @@ PART_NAMES = {
 }
 
 
-def download_buttons(df, name: str, key: str) -> None:
-    """CSV and Excel downloads of a table, with spreadsheet formulas neutralised."""
+def download_buttons(df, content: str, key: str, doc: str, columns: dict | None = None) -> None:
+    """CSV and Excel of a table as the screen shows it: Chinese headers, 是/否, a first block naming department, year,
+    kind, unit and source, and a file name `<部门>-<年度>-<内容>`; spreadsheet formulas neutralised."""
+    if printing():
+        return
+    cover = call("sources.cover_for", doc, content)
+    table = export.labelled(df, columns)
     c1, c2 = st.columns(2)
-    c1.download_button("下载 CSV", export.to_csv_bytes(df), file_name=f"{name}.csv", mime="text/csv",
-                       key=f"{key}-csv", width="stretch")
-    c2.download_button("下载 Excel", export.to_xlsx_bytes(df, sheet=name[:31]), file_name=f"{name}.xlsx",
+    c1.download_button("下载 CSV", data=lambda: export.to_csv_bytes(table, cover), file_name=cover.file_name("csv"),
+                       mime="text/csv", key=f"{key}-csv", width="stretch", on_click="ignore")
+    c2.download_button("下载 Excel", data=lambda: export.to_xlsx_bytes(table, content, cover),
+                       file_name=cover.file_name("xlsx"),
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key=f"{key}-xlsx", width="stretch")
+                       key=f"{key}-xlsx", width="stretch", on_click="ignore")
+
+
+def labels_of(config: dict) -> dict[str, str]:
+    """The screen's column headers from a column_config mapping (plain strings or column objects)."""
+    out = {}
+    for column, spec in config.items():
+        out[column] = spec if isinstance(spec, str) else (spec.get("label") if isinstance(spec, dict) else None) or column
+    return out
+
+
+def table(df, config: dict, key: str | None = None, select: bool = False, first: list[str] | None = None):
+    """A data grid (st.dataframe) on screen; a static, wrapping table (st.table) in the print view. `first` names the
+    columns a phone sees without scrolling; the others follow. Returns the selection event when `select`."""
+    columns = [c for c in config if c in df.columns]
+    if printing():
+        st.table(static_frame(df[columns], config), hide_index=True)
+        return None
+    order = [c for c in (first or []) if c in columns] + [c for c in columns if c not in (first or [])]
+    kwargs = {"on_select": "rerun", "selection_mode": "single-row"} if select else {}
+    return st.dataframe(df[columns], hide_index=True, width="stretch", column_config=config, column_order=order,
+                        key=key, **kwargs)
+
+
+def static_frame(df, config: dict):
+    """Every cell as escaped text (st.table reads Markdown), numbers formatted as on screen, headers in Chinese."""
+    import pandas as pd
+
+    labels = labels_of(config)
+    out = {}
+    for c in df.columns:
+        spec = config.get(c)
+        fmt = spec.get("type_config", {}).get("format") if isinstance(spec, dict) else None
+        out[safe(labels.get(c, c))] = [_static_cell(v, fmt) for v in df[c]]
+    return pd.DataFrame(out)
+
+
+def _static_cell(v, fmt) -> str:
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if fmt and isinstance(v, (int, float, Decimal)):
+        return fmt.replace("%,.2f", f"{float(v):,.2f}").replace("%.2f", f"{float(v):.2f}").replace(
+            "%.1f%%", f"{float(v):.1f}%").replace("%.1f", f"{float(v):.1f}")
+    return safe(v)
 
 
 def display(df, money_cols=(), pct_cols=()):
@@ -241,3 +366,37 @@ def display(df, money_cols=(), pct_cols=()):
         if c in out:
             out[c] = [float(x) if x is not None else None for x in out[c]]
     return out
+
+
+def styled(chart):
+    """Chart text dark enough to read (≥ 4.5:1), and no English-only export menu on the chart."""
+    return chart.configure_axis(labelColor="#262730", titleColor="#262730", labelFontSize=12, titleFontSize=12) \
+        .configure_legend(labelColor="#262730", titleColor="#262730", labelFontSize=12) \
+        .properties(usermeta={"embedOptions": {"actions": False}}, padding={"left": 4, "top": 4, "bottom": 4, "right": 72})
+
+
+def print_link(page: str, doc: str, **params) -> None:
+    """The way into the print view of this page (the browser's print dialog then prints clean tables)."""
+    if not printing():
+        st.page_link(f"pages/{page}.py", label="打印版（适合打印或存为 PDF）", icon=":material/print:",
+                     query_params={"doc": doc, **params, "print": "1"})
+
+
+_REVEAL = "_juesuan_reveal"
+
+
+def reveal_next(key: str) -> None:
+    """After this choice, bring the element with this key into view on the next run (the answer to a tap far down
+    the page would otherwise open above the screen)."""
+    st.session_state[_REVEAL] = key
+
+
+def revealed(key: str) -> None:
+    """Scroll the element keyed `key` into view if the last choice asked for it. Our own static script (the key is
+    ours, never document text)."""
+    if st.session_state.get(_REVEAL) != key or printing():
+        return
+    del st.session_state[_REVEAL]
+    assert re.fullmatch(r"[a-z-]+", key)
+    st.html("<script>setTimeout(function () { var e = document.querySelector('.st-key-" + key + "');"
+            " if (e) { e.scrollIntoView({block: 'start'}); } }, 250);</script>", unsafe_allow_javascript=True)

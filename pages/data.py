@@ -5,10 +5,9 @@ import streamlit as st
 from core.model_info import PUBLIC_VIEWS, query_example
 from core.opendata import downloads
 from core.sources import document_sources
-from pages._common import about_data, call, con, current_doc, download_buttons, handle, safe
+from pages._common import call, con, current_doc, download_buttons, handle, safe
 
 doc = current_doc()
-about_data(doc)
 st.title("数据与下载")
 tables = call("budget.published_tables", doc)
 TITLES = dict(zip(tables["table_code"], tables["title"]))
@@ -22,7 +21,7 @@ if table.empty:
     st.info("本表无数据（部门声明本年度没有此类收支）或文件中没有这张表。")
 else:
     st.dataframe(table, hide_index=True, width="stretch")
-download_buttons(table, TITLES[code] if not code.startswith("T") else f"公开{code[1:]}表", f"dl-{code}")
+download_buttons(table, f"公开{code[1:]}表" if code.startswith("T") else TITLES[code], f"dl-{code}", doc)
 
 st.divider()
 st.subheader("名词解释")

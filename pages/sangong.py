@@ -4,11 +4,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from pages._common import (GLOSSARY_HELP, PALETTE, about_data, call, count, current_doc, display, download_buttons,
-                           money, percent, safe)
+from pages._common import (GLOSSARY_HELP, PALETTE, call, count, current_doc, display, download_buttons, money, percent,
+                           safe, styled)
 
 doc = current_doc("sangong")
-about_data(doc)
 st.title("三公经费与其他公开事项")
 st.caption(GLOSSARY_HELP["三公经费"])
 
@@ -35,11 +34,10 @@ shown = display(items, ["budget", "actual", "change", "prior"], ["change_pct", "
 for col, fmt in (("budget", "{:,.2f}"), ("actual", "{:,.2f}"), ("change", "{:,.2f}"), ("prior", "{:,.2f}"),
                  ("change_pct", "{:.1f}%"), ("completion_pct", "{:.1f}%")):
     shown[col] = [fmt.format(v) if v is not None and v == v else NOT_GIVEN for v in shown[col]]
-st.dataframe(shown, hide_index=True, width="stretch",
-             column_config={"item": "项目", "budget": "预算数（万元）", "actual": "决算数（万元）",
-                            "change": "比上年增减（万元）", "prior": "上年（推算）", "change_pct": "增减率",
-                            "completion_pct": "完成预算", "source_ref": "出处"})
-download_buttons(items, "三公经费", "dl-sangong")
+SANGONG_COLUMNS = {"item": "项目", "actual": "决算数（万元）", "budget": "预算数（万元）", "change": "比上年增减（万元）",
+                   "prior": "上年（推算）", "change_pct": "增减率", "completion_pct": "完成预算", "source_ref": "出处"}
+st.dataframe(shown, hide_index=True, width="stretch", column_config=SANGONG_COLUMNS, column_order=list(SANGONG_COLUMNS))
+download_buttons(items, "三公经费", "dl-sangong", doc, SANGONG_COLUMNS)
 stated = call("figures.stated_three_public", doc)
 if len(stated) and (not len(total) or total.iloc[0]["actual"] is None):
     st.markdown("**情况说明中写的“三公”经费数字**")
@@ -76,11 +74,12 @@ c[2].metric("中小企业占比", given(percent, pr.sme_pct), help=f"按金额�
 parts = pd.DataFrame([("货物", pr.goods, pr.goods_sme_pct), ("工程", pr.works, pr.works_sme_pct),
                       ("服务", pr.services, pr.services_sme_pct)], columns=["类别", "金额", "中小企业占比"], dtype=object)
 shown = display(parts, ["金额"], ["中小企业占比"])
-st.altair_chart(alt.Chart(shown).mark_bar().encode(
+bars = alt.Chart(shown).mark_bar().encode(
     x=alt.X("金额:Q", title="金额（万元）"), y=alt.Y("类别:N", title=None),
     color=alt.Color("类别:N", legend=None, scale=alt.Scale(range=PALETTE)),
-    tooltip=["类别", alt.Tooltip("金额:Q", format=",.2f"), alt.Tooltip("中小企业占比:Q", format=".1f")]),
-    width="stretch")
+    tooltip=["类别", alt.Tooltip("金额:Q", format=",.2f"), alt.Tooltip("中小企业占比:Q", format=".1f")])
+values = bars.mark_text(align="left", dx=3).encode(text=alt.Text("金额:Q", format=",.2f"), color=alt.value("#262730"))
+st.altair_chart(styled((bars + values).properties(height=alt.Step(36))), width="stretch")
 table = shown.assign(金额=[given(money, v) for v in parts["金额"]], 中小企业占比=[given(percent, v) for v in parts["中小企业占比"]])
 st.dataframe(table, hide_index=True, width="stretch", column_config={"金额": "金额（万元）"})
 

@@ -15,6 +15,7 @@ from core.pipeline import ingest
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = ["pages/overview.py", "pages/spending.py", "pages/projects.py", "pages/sangong.py", "pages/audit.py",
          "pages/data.py"]
+SWITCH = "正在查看的文件"
 
 
 @pytest.fixture(autouse=True)
@@ -46,6 +47,12 @@ def open_page(page, params=None):
     return at
 
 
+def doc_switch(at):
+    """The document switch: at the top of the main area, never in the drawer."""
+    assert not at.sidebar.selectbox
+    return next(s for s in at.selectbox if s.label.startswith(SWITCH))
+
+
 def texts(at):
     parts = [m.value for m in at.markdown] + [m.value for m in at.caption] + [t.value for t in at.title]
     parts += [s.value for s in at.subheader] + [m.label + " " + m.value for m in at.metric]
@@ -55,7 +62,7 @@ def texts(at):
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_runs(page, app_db):
     at = open_page(page)
-    assert at.sidebar.selectbox[0].value == "2022-final-1c256323b7"
+    assert doc_switch(at).value == "2022-final-1c256323b7"
 
 
 def test_overview_headlines(app_db):
@@ -67,13 +74,13 @@ def test_overview_headlines(app_db):
     assert (metrics["基本支出"], metrics["项目支出"]) == ("1,564.57", "2,510.00")
     assert metrics["三公经费"] == "0.00"
     assert metrics["绩效自评项目"] == "24 个"
-    assert metrics["审核发现：错误"] == "0 条"
+    assert metrics["自动核对：数字对不上"] == "0 处"
     assert all(m.help for m in at.metric)  # every headline explains its term
 
 
 def test_drill_down_by_query_params(app_db):
     at = open_page(PAGES[1], {"code": "204"})
-    assert {m.label: m.value for m in at.metric}["合计（万元）"] == "3,391.24"
+    assert "合计 3,391.24 万元" in texts(at)
     at = open_page(PAGES[1], {"code": "20406", "scope": "gpb"})
     assert "按项分" in texts(at)
     at = open_page(PAGES[1], {"code": "2040607"})
@@ -94,8 +101,7 @@ def test_clicking_a_table_row_drills(app_db):
 
 def test_economic_view(app_db):
     at = open_page(PAGES[1], {"view": "economic"})
-    metrics = {m.label: m.value for m in at.metric}
-    assert (metrics["人员经费"], metrics["公用经费"]) == ("1,513.41", "41.90")
+    assert "人员经费 1,513.41 · 公用经费 41.90" in texts(at)
     at = open_page(PAGES[1], {"view": "economic", "econ": "302"})
     assert "302" in texts(at)
 
@@ -197,7 +203,7 @@ def two_doc_db(tmp_path, monkeypatch):
 @pytest.mark.parametrize("page", PAGES)
 def test_pages_on_a_pdf_document_without_performance_tables(page, two_doc_db):
     at = open_page(page, {"doc": "2024-final-dae7287c88"})
-    assert at.sidebar.selectbox[0].value == "2024-final-dae7287c88"
+    assert doc_switch(at).value == "2024-final-dae7287c88"
     if page == PAGES[0]:
         metrics = {m.label: m.value for m in at.metric}
         assert metrics["收入合计"] == "2,946.25"
@@ -210,7 +216,15 @@ def test_overview_bar_click_opens_the_category(app_db):
     at.session_state["overview-classes"] = {"selection": {"pick": [{"code": "204"}]}}
     at.run()
     assert not at.exception
-    assert {m.label: m.value for m in at.metric}["合计（万元）"] == "3,391.24"
+    assert "合计 3,391.24 万元" in texts(at)
+
+
+def test_the_keyboard_control_beside_the_chart_drills_too(app_db):
+    at = open_page(PAGES[0])
+    at.selectbox(key="overview-class-pick").set_value("204").run()
+    assert not at.exception and "合计 3,391.24 万元" in texts(at)
+    at.selectbox(key="chart-all-204-pick").set_value("20406").run()
+    assert "按项分" in texts(at)
 
 
 def test_document_text_never_becomes_a_link():
@@ -270,3 +284,69 @@ def test_three_public_page_says_not_given_for_blanks_and_shows_the_narrative(tmp
     stated = at.dataframe[1].value
     assert len(stated) and set(stated["source_ref"]) <= {f"page:{n}" for n in range(1, 26)}
     assert "—" not in " ".join(m.value for m in at.markdown)
+
+
+def test_methods_page_shows_the_documents_the_tests_hold_to_the_code(app_db):
+    at = open_page("pages/methods.py")
+    body = "\n".join(m.value for m in at.markdown)
+    assert "ScopeGap" in body and "差距大小" in body and "T01-BALANCE" in body
+
+
+def test_two_figures_of_different_scope_are_explained_with_both_numbers(app_db):
+    at = open_page(PAGES[1], {"code": "2049999"})
+    body = texts(at)
+    assert "2,233.79" in body and "2,043.79" in body and "190.00 万元来自其他资金" in body
+    at = open_page(PAGES[2])
+    body = texts(at)
+    assert all(x in body for x in ("2,104.33", "2,510.00", "2,320.00", "215.67"))
+    at = open_page(PAGES[0])
+    project_card = next(c.value for c in at.caption if c.value.startswith("为办具体事情"))
+    assert "2,104.33" in project_card and "215.67" in project_card
+
+
+def test_wording_is_neutral(app_db, two_doc_db):
+    at = open_page(PAGES[2], {"project": "P13"})
+    assert not any("应为" in i.value for i in at.info)
+    # no seed project's grade changes under the standard method, so the sentence is checked where it is written
+    project_page = (Path(APP).parent / "pages" / "_project.py").read_text(encoding="utf-8")
+    assert "按标准方法计算为" in project_page and "应为" not in project_page
+    at = open_page(PAGES[4], {"doc": "2024-final-dae7287c88"})
+    assert at.title[0].value == "自动核对" and "不是审计" in texts(at)
+    findings = at.dataframe[0].value
+    errors = findings[findings["severity"] == "错误"]
+    assert list(errors["gap"]) == ["大", "小"]  # the 2,961 万元 gap and the 0.08-point share slip
+    at = open_page(PAGES[0], {"doc": "2024-final-dae7287c88"})
+    assert [c.value for c in at.caption].count("文件未逐项说明。") == 2
+
+
+def test_a_selected_finding_opens_in_full(app_db, two_doc_db):
+    at = open_page(PAGES[4], {"doc": "2024-final-dae7287c88"})
+    at.session_state["findings"] = {"selection": {"rows": [0], "columns": []}}
+    at.run()
+    body = texts(at)
+    assert "对照数 2,961.68，文件列示 0.30，差额 -2,961.38" in body.replace("\\", "")
+
+
+@pytest.mark.parametrize("page, params, expect", [
+    (PAGES[0], {}, ["4,180.76", "204", "公共安全支出", "3,391.24"]),
+    (PAGES[2], {"project": "P13"}, ["公共视频“天网”工程后期维护项目（含设备购买）", "每年至少开展 4 次验收", "81.21"]),
+])
+def test_print_view_has_static_tables_and_no_controls(app_db, page, params, expect):
+    at = open_page(page, {**params, "print": "1"})
+    assert not at.selectbox and not at.button and not at.get("download_button")
+    assert not at.dataframe and len(at.table)
+    static = "\n".join(t.value.to_csv() for t in at.table) + texts(at)
+    assert all(x in static for x in expect), [x for x in expect if x not in static]
+
+
+def test_download_cover_names_the_document(app_db):
+    from core import export
+    from core.sources import cover_for
+    import duckdb
+
+    con = duckdb.connect(str(app_db), read_only=True)
+    cover = cover_for(con, "2022-final-1c256323b7", "项目绩效")
+    assert cover.file_name("xlsx") == "中共福建省委泉州台商投资区工作委员会社会治理办公室-2022年部门决算-项目绩效.xlsx"
+    at = open_page(PAGES[2])
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["下载 CSV", "下载 Excel"]

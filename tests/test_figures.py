@@ -192,8 +192,9 @@ METHODOLOGY = Path(__file__).resolve().parents[1] / "docs" / "methodology.md"
 
 
 def exposed_fields():
-    for name in dir(F):
-        obj = getattr(F, name)
+    from core import reconcile
+
+    for name, obj in [(n, getattr(F, n)) for n in dir(F)] + [(n, getattr(reconcile, n)) for n in dir(reconcile)]:
         if name.endswith("_COLUMNS") and isinstance(obj, list):
             yield name, obj
         elif dataclasses.is_dataclass(obj) and isinstance(obj, type):
@@ -214,3 +215,18 @@ def test_every_exposed_figure_is_documented(con):
     keys = list(F.summary(con, DOC)) + list(F.summary(con, DOC)["projects"])
     missing += [f"summary.{k}" for k in keys if f"`{k}`" not in summary_section and f"`{k}`" not in text]
     assert not missing, f"not documented in docs/methodology.md: {missing}"
+
+
+def test_two_scopes_of_one_figure_side_by_side(con):
+    from core.reconcile import project_money, scope_gap
+
+    gap = scope_gap(con, DOC, "2049999")
+    assert (gap.all_funds, gap.general_budget, gap.difference) == (D("2233.79"), D("2043.79"), D("190.00"))
+    assert gap.differs and gap.name == "其他公共安全支出"
+    assert not scope_gap(con, DOC, "2040607").differs
+    whole = scope_gap(con, DOC)
+    assert (whole.all_funds, whole.general_budget) == (D("2510.00"), D("2320.00"))
+    pm = project_money(con, DOC)
+    assert (pm.table_all_funds, pm.table_general_budget, pm.evaluated_executed, pm.not_evaluated) == (
+        D("2510.00"), D("2320.00"), D("2104.33"), D("215.67"))
+    assert pm.evaluated_count == 24 and pm.evaluated_budget == D("2605.10")

@@ -4,6 +4,7 @@ import re
 from decimal import Decimal as D
 
 import duckdb
+import pytest
 
 from core.ingest.model import RawRow, RawTable
 from core.ingest.tables import interpret
@@ -54,3 +55,46 @@ def test_unknown_unit_is_rejected(tmp_path, variant, capsys):
     bad = variant(("单位：万元\n\n项 目\t\t本年支出\t\t\n功能分 类科目", "单位：亿元\n\n项 目\t\t本年支出\t\t\n功能分 类科目"))
     assert main(["ingest", str(bad), "--db", str(tmp_path / "u.duckdb")]) == 2
     assert "expected the unit 万元 or 元 for 公开05表; found '亿元'" in capsys.readouterr().err
+
+
+def test_downloads_read_like_the_screen():
+    import io
+
+    import pandas as pd
+
+    from core.export import Cover, labelled, to_csv_bytes, to_xlsx_bytes
+
+    cover = Cover("上海市普陀区财政局", 2024, "决算", "部门", "三公经费", "https://example.gov.cn/a.pdf")
+    df = pd.DataFrame({"item": ["合计"], "actual": [D("12.30")], "low": [True], "note": ["=cmd"]})
+    shown = labelled(df, {"item": "项目", "actual": "决算数（万元）", "low": "执行率低于60%"})
+    assert list(shown.columns) == ["项目", "决算数（万元）", "执行率低于60%"]
+    text = to_csv_bytes(shown, cover).decode("utf-8-sig")
+    head, table = text.split("\n\n", 1)
+    assert "部门,上海市普陀区财政局" in head and "年度,2024 年" in head and "金额单位,万元" in head
+    assert "来源,https://example.gov.cn/a.pdf" in head
+    assert table.splitlines() == ["项目,决算数（万元）,执行率低于60%", "合计,12.30,是"]
+    assert cover.file_name("csv") == "上海市普陀区财政局-2024年部门决算-三公经费.csv"
+    book = pd.read_excel(io.BytesIO(to_xlsx_bytes(labelled(df, None), "三公经费", cover)), sheet_name=None)
+    assert list(book) == ["说明", "三公经费"]
+    assert book["说明"].iloc[0].tolist() == ["部门", "上海市普陀区财政局"]
+    assert book["三公经费"]["low"].tolist() == ["是"] and book["三公经费"]["note"].tolist() == ["'=cmd"]
+
+
+def test_file_names_never_carry_path_characters():
+    from core.export import Cover, clean_sheet
+
+    assert Cover("a/b\\c", 2020, "预算", "单位", "x:y*z?").file_name("xlsx") == "a_b_c-2020年单位预算-x_y_z.xlsx"
+    assert clean_sheet("[2040607]:项目/*") == "_2040607__项目__"
+
+
+@pytest.mark.parametrize("expected, actual, difference, size", [
+    (D("2961.68"), D("0.30"), D("-2961.38"), "大"),
+    (D("71.6539"), D("71.73"), D("0.0761"), "小"),
+    (D("24.00"), D("22.22"), D("-1.78"), "中"),
+    (None, D("20"), None, "—"),
+    (D("0"), D("0"), D("0"), "小"),
+])
+def test_gap_size_weighs_a_finding(expected, actual, difference, size):
+    from core.audit.report import gap_size
+
+    assert gap_size(expected, actual, difference) == size

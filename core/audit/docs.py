@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from core.audit.rules import CATALOGUE
+from core.audit.report import GAP_LARGE, GAP_MEDIUM
 from core.audit.tolerance import HALF_CENT
 
 SEVERITY = {"error": "error（错误）", "warning": "warning（警示）", "info": "info（提示）"}
@@ -12,11 +13,18 @@ SEVERITY = {"error": "error（错误）", "warning": "warning（警示）", "inf
 
 def render() -> str:
     lines = [
-        "# 审核规则目录（audit rules）",
+        "# 自动核对规则目录（audit rules）",
         "",
         "本文件由 `python -m core.audit.docs > docs/audit-rules.md` 从代码生成；测试会比对两者，不能手改。",
         "",
+        "“自动核对”是 juesuan 用文件自己的数字相互比对（勾稽关系）的结果，不是审计机关的审计结论。"
         "每条规则在入库时对每份文件运行，结果写入视图 `audit_findings` 与 `audit_coverage`。",
+        "",
+        "## 差距大小",
+        "",
+        "规则决定一条发现的级别（错误、警示、提示）；差距大小说明两个数相差多远，按差额占两数中较大者的比例：",
+        f"**大** ≥ {GAP_LARGE * 100:.0f}%，**中** ≥ {GAP_MEDIUM * 100:.0f}%，**小** 低于此；"
+        "没有可比数字的文字类发现记为“—”。页面上先按级别、再按差距大小排序。",
         "",
         "## 容差",
         "",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pandas as pd
 
 from core.audit.rules import CATALOGUE
@@ -10,8 +12,25 @@ from core.query import frame
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_NAMES = {"error": "错误", "warning": "警示", "info": "尾数提示"}
 STATUS_NAMES = {"passed": "通过", "failed": "未通过", "not_determinable": "无法判断", "not_applicable": "不适用"}
-FINDING_COLUMNS = ["severity", "rule_id", "title", "table_code", "row_ref", "related_refs", "message", "expected",
+FINDING_COLUMNS = ["severity", "gap", "rule_id", "title", "table_code", "row_ref", "related_refs", "message", "expected",
                    "actual", "difference", "source_ref"]
+GAP_SIZES = ("大", "中", "小")
+GAP_NO_FIGURE = "—"  # a text finding: nothing to measure
+GAP_LARGE, GAP_MEDIUM = Decimal("0.10"), Decimal("0.01")
+
+
+def gap_size(expected: Decimal | None, actual: Decimal | None, difference: Decimal | None) -> str:
+    """How far apart the two figures are, relative to the larger: 大 ≥ GAP_LARGE, 中 ≥ GAP_MEDIUM, 小 below (docs/audit-rules.md).
+
+    The rule gives a finding's kind; this gives its weight, so a 0.08-point share slip and a 2,961 万元 gap no
+    longer read alike."""
+    if difference is None:
+        return GAP_NO_FIGURE
+    base = max(abs(expected or Decimal(0)), abs(actual or Decimal(0)))
+    if base == 0:
+        return "大" if difference else "小"
+    share = abs(difference) / base
+    return "大" if share >= GAP_LARGE else "中" if share >= GAP_MEDIUM else "小"
 
 
 def catalogue(kind: str | None = None) -> pd.DataFrame:
@@ -31,6 +50,7 @@ def findings(con, doc_id: str, rules=(), tables=(), severities=()) -> pd.DataFra
     df = frame(con, "SELECT * FROM audit_findings WHERE doc_id = ?", [doc_id])
     titles = dict(zip(catalogue()["rule_id"], catalogue()["title"]))
     df["title"] = [titles.get(r, r) for r in df["rule_id"]] if len(df) else []
+    df["gap"] = [gap_size(e, a, d) for e, a, d in zip(df["expected"], df["actual"], df["difference"])] if len(df) else []
     if rules:
         df = df[df["rule_id"].isin(rules)]
     if tables:
@@ -38,7 +58,8 @@ def findings(con, doc_id: str, rules=(), tables=(), severities=()) -> pd.DataFra
     if severities:
         df = df[df["severity"].isin(severities)]
     order = {s: n for n, s in enumerate(SEVERITIES)}
-    df = df.sort_values("severity", key=lambda s: s.map(order), kind="stable")
+    gaps = {g: n for n, g in enumerate(GAP_SIZES + (GAP_NO_FIGURE,))}
+    df = df.assign(_s=df["severity"].map(order), _g=df["gap"].map(gaps)).sort_values(["_s", "_g"], kind="stable")
     return df[FINDING_COLUMNS].reset_index(drop=True) if len(df) else pd.DataFrame(columns=FINDING_COLUMNS)
 
 
