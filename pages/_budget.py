@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
-from pages._common import PALETTE, call, display, money, safe, styled
+from pages._common import PALETTE, call, display, money, safe, styled, table
 
 WHAT_IS_A_BUDGET = ("这是一份**预算**：年初公布的计划，说明这一年打算收多少钱、花多少钱、花在哪里。"
                     "年度结束后公布的**决算**才是实际收支。所以这里只有预算数，没有执行率、完成情况或绩效自评。")
@@ -78,13 +78,17 @@ def _classes(doc: str, detailed: bool) -> None:
         lines = call("budget.budget_item_lines", doc)
         if len(lines):
             st.subheader("情况说明逐项列出的科目", help="部门在情况说明中与上年预算执行数比较的各项。")
-            st.dataframe(display(lines, ["amount", "prior_amount"], ["change_pct"]), hide_index=True, width="stretch",
-                         column_config={"code": "编码", "name": "科目",
-                                        "amount": st.column_config.NumberColumn("本年预算（万元）", format="%,.2f"),
-                                        "prior_amount": st.column_config.NumberColumn("上年预算执行数（万元）", format="%,.2f"),
-                                        "change_pct": st.column_config.NumberColumn("增减率", format="%.2f%%"),
-                                        "reason": st.column_config.TextColumn("部门说明的原因", width="large"),
-                                        "source_ref": "出处"})
+            event = table(display(lines, ["amount", "prior_amount"], ["change_pct"]), {
+                "code": "编码", "name": "科目", "amount": st.column_config.NumberColumn("本年预算（万元）", format="%,.2f"),
+                "prior_amount": st.column_config.NumberColumn("上年预算执行数（万元）", format="%,.2f"),
+                "change_pct": st.column_config.NumberColumn("增减率", format="%.2f%%"),
+                "reason": st.column_config.TextColumn("部门说明的原因", width="large"), "source_ref": "出处"},
+                key="budget-lines", select=True, first=["name", "amount", "change_pct"])
+            rows = (event or {}).get("selection", {}).get("rows") or []
+            st.caption("选择一行，下方显示部门说明的原因全文。")
+            if rows:  # the reason in full, wrapped
+                r = lines.iloc[rows[0]]
+                st.markdown(safe(f"{r['code']} {r['name']}：{r['reason'] or '部门没有说明原因。'}"))
     else:
         st.page_link("pages/spending.py", label="按款、项查看预算数 →", query_params={"doc": doc})
 

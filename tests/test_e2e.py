@@ -247,23 +247,24 @@ def test_three_public_blanks_read_not_given(server, sized):
     (f"/projects?doc={SEED}&project=P13&print=1", ["公共视频“天网”工程后期维护项目（含设备购买）", "394.60", "47.93",
                                                     "每年至少开展 4 次验收", "邀请专家组成专家组进行年度验收"]),
 ])
-def test_print_view_prints_figures_and_names(server, browser, path, expected, tmp_path):
+@pytest.mark.parametrize("sized", WIDTHS, indirect=True)
+def test_print_view_prints_figures_and_names(server, sized, path, expected, tmp_path):
     """Item 5: Chromium's page.pdf() of the print view holds the figures and names as text, without controls."""
     import pdfplumber
 
-    pg = browser.new_page(viewport={"width": 1000, "height": 900}, locale="zh-CN")
+    pg = sized
     pg.goto(server + path)
     settle(pg)
     pg.emulate_media(media="print")
     out = tmp_path / "print.pdf"
     pg.pdf(path=str(out), format="A4", print_background=True)
-    pg.close()
     with pdfplumber.open(out) as pdf:
         text = "\n".join(p.extract_text() or "" for p in pdf.pages)
     compact = text.replace("\n", "")
     assert all(x in compact for x in expected), [x for x in expected if x not in compact]
     assert "正在查看的文件" not in compact and "下载 CSV" not in compact and "打印版" not in compact
-    shutil.copy(out, RESULTS / f"print-{path.split('?')[0].strip('/') or 'overview'}.pdf") if RESULTS.exists() else None
+    RESULTS.mkdir(exist_ok=True)
+    shutil.copy(out, RESULTS / f"print-{path.split('?')[0].strip('/') or 'overview'}-{pg.viewport_size['width']}px.pdf")
 
 
 @pytest.mark.parametrize("sized", WIDTHS, indirect=True)
