@@ -55,7 +55,17 @@ def _total_row(con, doc_id: str, table: str) -> dict[str, Decimal]:
 
 def narrative_value(con, doc_id: str, key: str) -> Decimal | None:
     """A keyed figure the narrative states (see narrative_figures.key), or None."""
-    return _one(con, "SELECT value FROM narrative_figures WHERE doc_id = ? AND key = ? LIMIT 1", [doc_id, key])
+    return narrative_values(con, doc_id).get(key)
+
+
+def narrative_values(con, doc_id: str) -> dict[str, Decimal | None]:
+    """Every keyed figure of the narrative, the first statement of each key: one statement where a page needs many."""
+    rows = con.cursor().execute("SELECT key, value FROM narrative_figures WHERE doc_id = ? AND key IS NOT NULL",
+                                [doc_id]).fetchall()
+    out: dict[str, Decimal | None] = {}
+    for key, value in rows:  # the view is in the document's order: the first statement wins
+        out.setdefault(key, value)
+    return out
 
 
 # ------------------------------------------------------------------ totals and roll-ups
@@ -85,9 +95,9 @@ def expenditure_by_function(con, doc_id: str, scope: str = "all", parent: str | 
     view, table = SCOPES[scope]
     df = frame(con, f"""
         SELECT code, name, level, parent_code, total, basic, project, source_ref,
-               EXISTS (SELECT 1 FROM {view} c WHERE c.doc_id = v.doc_id AND c.parent_code = v.code) AS has_children
+               code IN (SELECT parent_code FROM {view} WHERE doc_id = ? AND parent_code IS NOT NULL) AS has_children
         FROM {view} v WHERE doc_id = ? AND {'parent_code IS NULL' if parent is None else 'parent_code = ?'}
-        ORDER BY code""", [doc_id] if parent is None else [doc_id, parent])
+        ORDER BY code""", [doc_id, doc_id] if parent is None else [doc_id, doc_id, parent])
     grand = _total_row(con, doc_id, table)
     grand_total = next(iter(grand.values()), None)
     df["share_pct"] = [pct(t, grand_total) for t in df["total"]]
@@ -120,6 +130,14 @@ def function_node(con, doc_id: str, code: str, scope: str = "all") -> dict | Non
     df = frame(con, f"SELECT code, name, level, parent_code, total, basic, project, source_ref FROM {view} "
                     "WHERE doc_id = ? AND code = ?", [doc_id, code])
     return None if df.empty else df.iloc[0].to_dict()
+
+
+def function_names(con, doc_id: str, codes: tuple[str, ...], scope: str = "all") -> dict[str, str]:
+    """code → name for the given codes of one table, in one statement (a filter lists many codes at once)."""
+    view = SCOPES[scope][0]
+    rows = con.cursor().execute(f"SELECT code, name FROM {view} WHERE doc_id = ? AND list_contains(?, code)",
+                                [doc_id, list(codes)]).fetchall()
+    return dict(rows)
 
 
 ECONOMIC_COLUMNS = ["category", "code", "name", "level", "parent_code", "amount", "share_pct", "source_ref"]
@@ -213,11 +231,12 @@ DOC_CHANGES = (
 def document_changes(con, doc_id: str) -> pd.DataFrame:
     """The document-level changes the narrative states, with the prior year each implies (current − change)."""
     rows = []
+    stated = narrative_values(con, doc_id)
     for measure, base, change, change_pct in DOC_CHANGES:
-        cur, chg = narrative_value(con, doc_id, base), narrative_value(con, doc_id, change)
+        cur, chg = stated.get(base), stated.get(change)
         if cur is None or chg is None:
             continue
-        rows.append((measure, cur, chg, cur - chg, narrative_value(con, doc_id, change_pct)))
+        rows.append((measure, cur, chg, cur - chg, stated.get(change_pct)))
     return pd.DataFrame(rows, columns=DOC_CHANGE_COLUMNS, dtype=object)
 
 
@@ -357,10 +376,11 @@ def three_public(con, doc_id: str) -> pd.DataFrame:
     """公开07表 items (budget where the table gives one) with the narrative's year-over-year and completion figures."""
     df = frame(con, "SELECT item, budget, actual, source_ref FROM three_public_funds WHERE doc_id = ? AND item IS NOT NULL",
                [doc_id])
-    df["change"] = [narrative_value(con, doc_id, f"three_public:{i}:change") for i in df["item"]]
-    df["change_pct"] = [narrative_value(con, doc_id, f"three_public:{i}:change_pct") for i in df["item"]]
+    stated = narrative_values(con, doc_id)
+    df["change"] = [stated.get(f"three_public:{i}:change") for i in df["item"]]
+    df["change_pct"] = [stated.get(f"three_public:{i}:change_pct") for i in df["item"]]
     # a completion rate beside a blank 决算数 would read as measured: the sentence stays in stated_three_public()
-    df["completion_pct"] = [narrative_value(con, doc_id, f"three_public:{i}:completion_pct") if a is not None else None
+    df["completion_pct"] = [stated.get(f"three_public:{i}:completion_pct") if a is not None else None
                             for i, a in zip(df["item"], df["actual"])]
     df["prior"] = [a - c if a is not None and c is not None else None for a, c in zip(df["actual"], df["change"])]
     return df[THREE_PUBLIC_COLUMNS]
@@ -380,7 +400,8 @@ class ThreePublicCounts:
 
 
 def three_public_counts(con, doc_id: str) -> ThreePublicCounts:
-    return ThreePublicCounts(*(narrative_value(con, doc_id, k) for k in ThreePublicCounts.__dataclass_fields__))
+    stated = narrative_values(con, doc_id)
+    return ThreePublicCounts(*(stated.get(k) for k in ThreePublicCounts.__dataclass_fields__))
 
 
 @dataclass(frozen=True)
@@ -392,7 +413,8 @@ class AdminCost:
 
 
 def admin_cost(con, doc_id: str) -> AdminCost:
-    return AdminCost(narrative_value(con, doc_id, "admin_cost"), narrative_value(con, doc_id, "admin_cost_change_pct"))
+    stated = narrative_values(con, doc_id)
+    return AdminCost(stated.get("admin_cost"), stated.get("admin_cost_change_pct"))
 
 
 @dataclass(frozen=True)
@@ -415,7 +437,8 @@ class Procurement:
 
 
 def procurement(con, doc_id: str) -> Procurement:
-    v = {k: narrative_value(con, doc_id, f"procurement_{k}") for k in
+    stated = narrative_values(con, doc_id)
+    v = {k: stated.get(f"procurement_{k}") for k in
          ("total", "goods", "works", "services", "sme", "sme_pct", "small", "small_pct", "goods_sme_pct",
           "works_sme_pct", "services_sme_pct")}
     parts = [v[k] for k in ("goods", "works", "services") if v[k] is not None]
@@ -434,11 +457,9 @@ class Assets:
 
 
 def assets(con, doc_id: str) -> Assets:
-    rows = con.cursor().execute(
-        "SELECT substr(key, 10), value FROM narrative_figures WHERE doc_id = ? AND key LIKE 'vehicles:%'",
-        [doc_id]).fetchall()
-    return Assets(narrative_value(con, doc_id, "vehicles_total"), dict(rows),
-                  narrative_value(con, doc_id, "equipment_over_1m"))
+    stated = narrative_values(con, doc_id)
+    by_type = {k[len("vehicles:"):]: v for k, v in stated.items() if k.startswith("vehicles:")}
+    return Assets(stated.get("vehicles_total"), by_type, stated.get("equipment_over_1m"))
 
 
 # ------------------------------------------------------------------ project ↔ 科目
@@ -593,9 +614,9 @@ class PerformanceStated:
 
 
 def performance_stated(con, doc_id: str) -> PerformanceStated:
-    return PerformanceStated(narrative_value(con, doc_id, "perf_self_count"),
-                             narrative_value(con, doc_id, "perf_self_funds"),
-                             narrative_value(con, doc_id, "perf_average_score"))
+    stated = narrative_values(con, doc_id)
+    return PerformanceStated(stated.get("perf_self_count"), stated.get("perf_self_funds"),
+                             stated.get("perf_average_score"))
 
 
 def known_keys(con, doc_id: str):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
-from pages._common import PALETTE, call, display, money, safe, styled, table
+from pages._common import PALETTE, call, display, draw, money, safe, table
 
 WHAT_IS_A_BUDGET = ("这是一份**预算**：年初公布的计划，说明这一年打算收多少钱、花多少钱、花在哪里。"
                     "年度结束后公布的**决算**才是实际收支。所以这里只有预算数，没有执行率、完成情况或绩效自评。")
@@ -57,14 +57,7 @@ def _classes(doc: str, detailed: bool) -> None:
     st.subheader("钱计划花到哪里去", help=f"按功能分类的“类”，来自{classes['source'].iloc[0]}。")
     shown = display(classes, ["total"], ["share_pct"])
     shown["label"] = [f"{c} {n}" for c, n in zip(shown["code"], shown["name"])]
-    bars = alt.Chart(shown).mark_bar(color=PALETTE[0]).encode(
-        y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
-        x=alt.X("total:Q", title="预算数（万元）"),
-        tooltip=[alt.Tooltip("label:N", title="科目"), alt.Tooltip("total:Q", title="预算数（万元）", format=",.2f"),
-                 alt.Tooltip("share_pct:Q", title="占比（%）", format=".1f")],
-    )
-    values = bars.mark_text(align="left", dx=3, color="#222").encode(text=alt.Text("total:Q", format=",.2f"))
-    st.altair_chart(styled((bars + values).properties(height=alt.Step(34))), width="stretch")
+    draw("budget-classes", _classes_chart, shown[["label", "total", "share_pct"]])
     config = {"code": "编码", "name": "科目", "total": st.column_config.NumberColumn("预算数（万元）", format="%,.2f"),
               "share_pct": st.column_config.NumberColumn("占比", format="%.1f%%")}
     st.dataframe(shown[["code", "name", "total", "share_pct"]], hide_index=True, width="stretch", column_config=config)
@@ -103,3 +96,14 @@ def _three_public(doc: str) -> None:
     st.dataframe(display(three, ["budget"]), hide_index=True, width="stretch",
                  column_config={"item": "项目", "budget": st.column_config.NumberColumn("预算数（万元）", format="%,.2f"),
                                 "source_ref": "出处"})
+
+
+def _classes_chart(shown):
+    bars = alt.Chart(shown).mark_bar(color=PALETTE[0]).encode(
+        y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
+        x=alt.X("total:Q", title="预算数（万元）"),
+        tooltip=[alt.Tooltip("label:N", title="科目"), alt.Tooltip("total:Q", title="预算数（万元）", format=",.2f"),
+                 alt.Tooltip("share_pct:Q", title="占比（%）", format=".1f")],
+    )
+    values = bars.mark_text(align="left", dx=3, color="#262730").encode(text=alt.Text("total:Q", format=",.2f"))
+    return (bars + values).properties(height=alt.Step(34))

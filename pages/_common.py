@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from core import budget, export, figures, reconcile, sources
+from core import budget, export, figures, listing, reconcile, sources
 from core.audit import report as audit
 from core.db.connect import DatabaseError, Handle, db_path, file_version, open_readonly
 from core.drill import DrillState, against, parse_drill, to_params
@@ -169,28 +169,16 @@ def con():
 def _cached(name: str, version: tuple, path: str, doc_id: str, args: tuple):
     module, _, fn = name.rpartition(".")
     target = {"figures": figures, "export": export, "audit": audit, "budget": budget, "reconcile": reconcile,
-              "sources": sources}[module]
-    return getattr(target, fn)(_handle(path).cursor(), doc_id, *args)
+              "sources": sources, "listing": listing}[module]
+    con = _handle(path).cursor()
+    return getattr(target, fn)(con, *(() if doc_id is None else (doc_id,)), *args)
 
 
-def call(name: str, doc_id: str, *args):
-    """A core function, cached per database file version: `call('figures.projects', doc)`."""
+def call(name: str, doc_id: str | None = None, *args):
+    """A core function, cached per database file version: `call('figures.projects', doc)`; a doc_id of None calls it
+    without one (`call('listing.document_count')`)."""
     h = handle()
     return _cached(name, h.version, str(h.path), doc_id, args)
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _documents(version: tuple, path: str):
-    from core.query import frame
-
-    return frame(_handle(path).cursor(),
-                 "SELECT doc_id, department, fiscal_year, kind, scope, source_file, parts_found FROM documents "
-                 "ORDER BY kind = '决算' DESC, fiscal_year DESC, department, scope")
-
-
-def documents():
-    h = handle()
-    return _documents(h.version, str(h.path))
 
 
 def state() -> DrillState:
@@ -213,37 +201,33 @@ def doc_label(r) -> str:
 
 def current_doc(page: str = "") -> str | None:
     """The document in view (kept in the URL as ?doc= so links open on it), switched at the top of the page. A 预算
-    is shown by pages._budget for pages made for 决算 data (`page` names the page)."""
+    is shown by pages._budget for pages made for 决算 data (`page` names the page). Only this department's documents
+    and a search's matches are ever listed, never the whole collection."""
     ensure_frame()
-    docs = documents()
-    if docs.empty:
-        st.info("数据库中还没有文件。请用 `juesuan ingest 文件` 导入一份部门决算。")
-        st.stop()
-    ids = list(docs["doc_id"])
     s = state()
-    if s.doc and s.doc not in ids:  # a stale or mistyped link: say so, never show another document under it
+    row = call("listing.document_row", s.doc) if s.doc else None
+    if s.doc and row is None:  # a stale or mistyped link: say so, never show another document under it
         st.warning(f"链接中的文件“{s.doc}”不在数据库中（可能已被替换或删除），下面打开的是另一份文件，请看标题。")
         s = DrillState()
         set_state(s)
-    remembered = st.session_state.get("doc")
-    default = s.doc if s.doc in ids else remembered if remembered in ids else ids[0]
-    labels = {r.doc_id: doc_label(r) for r in docs.itertuples()}
-    if printing():
-        picked = default
-    else:
-        with st.container(key="doc-switch"):
-            picked = st.selectbox("正在查看的文件（点此切换部门或年度）", ids, index=ids.index(default),
-                                  format_func=labels.get)
+    if row is None:
+        remembered = st.session_state.get("doc")
+        fallback = remembered if remembered and call("listing.document_row", remembered) else call("listing.default_doc")
+        if fallback is None:
+            st.info("数据库中还没有文件。请用 `juesuan ingest 文件` 导入一份部门决算。")
+            st.stop()
+        row = call("listing.document_row", fallback)
+    picked = row["doc_id"] if printing() else _switch(row["doc_id"])
     if picked != s.doc:
         # a different document starts from the top; a URL without ?doc= just gains it
-        set_state(DrillState(doc=picked) if s.doc in ids else replace(s, doc=picked))
+        set_state(DrillState(doc=picked) if s.doc else replace(s, doc=picked))
+        row = call("listing.document_row", picked)
     st.session_state["doc"] = picked
     checked, notices = against(state(), call("figures.known_keys", picked))
     for notice in notices:
         st.warning(notice)
     if notices:
         set_state(checked)
-    row = docs[docs["doc_id"] == picked].iloc[0]
     document_header(picked, row, page)
     if row["kind"] == "预算" and page in BUDGET_PAGES:
         from pages._budget import show
@@ -251,6 +235,27 @@ def current_doc(page: str = "") -> str | None:
         show(picked, row, page)
         st.stop()
     return picked
+
+
+def _switch(doc_id: str) -> str:
+    """The document switch: this department's years and kinds, and a search for another department."""
+    with st.container(key="doc-switch"):
+        same = call("listing.department_documents", doc_id)
+        query = ""
+        if call("listing.document_count", None) > len(same):
+            left, right = st.columns([3, 2])
+            with right:
+                query = st.text_input("查找其他部门或年度", key="doc-search", placeholder="输入部门名称中的字，或年份")
+            box = left
+        else:
+            box = st.container()
+        found = call("listing.find_documents", None, query) if query.strip() else same.iloc[0:0]
+        options = list(dict.fromkeys([doc_id, *same["doc_id"], *found["doc_id"]]))
+        labels = {r.doc_id: doc_label(r) for r in (*same.itertuples(), *found.itertuples())}
+        if query.strip():
+            box.caption(f"找到 {len(found)} 份" + ("（只列出前 50 份，请再具体一些）" if len(found) >= 50 else "") + "。")
+        return box.selectbox("正在查看的文件（点此切换年度，或在右边查找其他部门）" if len(options) > 1 or query else
+                             "正在查看的文件", options, index=0, format_func=lambda d: labels.get(d, d), key=f"doc-pick-{doc_id}")
 
 
 def document_header(doc_id: str, row, page: str) -> None:
@@ -366,6 +371,18 @@ def display(df, money_cols=(), pct_cols=()):
         if c in out:
             out[c] = [float(x) if x is not None else None for x in out[c]]
     return out
+
+
+def draw(name: str, build, data, *options, **kwargs):
+    """st.vega_lite_chart of the Altair chart `build(data, *options)`, styled. The finished spec is cached by the
+    chart's name and its data, so a rerun builds no Altair objects and runs no JSON-schema validation (together they
+    were most of a page's rerun); `name` tells apart charts built from the same data."""
+    return st.vega_lite_chart(_chart_spec(name, data, options, build), width="stretch", **kwargs)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _chart_spec(name: str, data, options: tuple, _build) -> dict:
+    return styled(_build(data, *options)).to_dict(validate=False)
 
 
 def styled(chart):

@@ -3,11 +3,38 @@
 import altair as alt
 import streamlit as st
 
-from pages._common import (GLOSSARY_HELP, PALETTE, call, current_doc, display, documents, money, percent, print_link,
-                           printing, safe, styled, table)
+from pages._common import (GLOSSARY_HELP, PALETTE, call, current_doc, display, draw, money, percent,
+                           print_link, printing, safe, table)
+
+
+def income_chart(shown):
+    bars = alt.Chart(shown).mark_bar().encode(
+        y=alt.Y("source:N", sort="-x", title=None, axis=alt.Axis(labelLimit=200)),
+        x=alt.X("amount:Q", title="金额（万元）"),
+        color=alt.Color("source:N", legend=None, scale=alt.Scale(range=PALETTE)),
+        tooltip=[alt.Tooltip("source:N", title="来源"), alt.Tooltip("amount:Q", title="金额（万元）", format=",.2f"),
+                 alt.Tooltip("share_pct:Q", title="占比（%）", format=".1f")],
+    )
+    values = alt.Chart(shown).mark_text(align="left", dx=3, color="#262730").encode(
+        y=alt.Y("source:N", sort="-x"), x="amount:Q", text=alt.Text("share_pct:Q", format=".1f"))
+    return (bars + values).properties(height=alt.Step(34))
+
+
+def classes_chart(shown):
+    pick = alt.selection_point(name="pick", fields=["code"], on="click")
+    bars = alt.Chart(shown).mark_bar(color=PALETTE[0], cursor="pointer").encode(
+        y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=200)),
+        x=alt.X("total:Q", title="金额（万元）"),
+        tooltip=[alt.Tooltip("label:N", title="科目"), alt.Tooltip("total:Q", title="金额（万元）", format=",.2f"),
+                 alt.Tooltip("share_pct:Q", title="占比（%）", format=".1f")],
+    ).add_params(pick)
+    values = alt.Chart(shown).mark_text(align="left", dx=3, color="#262730").encode(
+        y=alt.Y("label:N", sort="-x"), x="total:Q", text=alt.Text("total:Q", format=",.2f"))
+    return (bars + values).properties(height=alt.Step(34))
+
 
 doc = current_doc("overview")
-info = documents().set_index("doc_id").loc[doc]
+info = call("listing.document_row", doc)
 st.title(safe(f"{info['department']} {int(info['fiscal_year'])} 年度{info['scope']}{info['kind']}"))
 st.caption("金额单位：万元。每个数字都来自部门公开的决算文件，可在“数据与下载”页找到原表。")
 
@@ -59,16 +86,7 @@ with left:
     income = call("figures.income_by_source", doc)
     shown = display(income[income["amount"] != 0], ["amount"], ["share_pct"])
     if not printing() and len(shown):
-        bars = alt.Chart(shown).mark_bar().encode(
-            y=alt.Y("source:N", sort="-x", title=None, axis=alt.Axis(labelLimit=200)),
-            x=alt.X("amount:Q", title="金额（万元）"),
-            color=alt.Color("source:N", legend=None, scale=alt.Scale(range=PALETTE)),
-            tooltip=[alt.Tooltip("source:N", title="来源"), alt.Tooltip("amount:Q", title="金额（万元）", format=",.2f"),
-                     alt.Tooltip("share_pct:Q", title="占比（%）", format=".1f")],
-        )
-        values = bars.mark_text(align="left", dx=3, color="#262730").encode(
-            text=alt.Text("share_pct:Q", format=".1f"), color=alt.value("#262730"))
-        st.altair_chart(styled((bars + values).properties(height=alt.Step(34))), width="stretch")
+        draw("income", income_chart, shown)
         st.caption("柱旁数字为占收入合计的百分比。")
     table(display(income, ["amount"], ["share_pct"]),
           {"source": "来源", "amount": st.column_config.NumberColumn("金额（万元）", format="%,.2f"),
@@ -79,17 +97,8 @@ with right:
     shown = display(spend, ["total"], ["share_pct"])
     shown["label"] = [f"{c} {n}" for c, n in zip(shown["code"], shown["name"])]
     if not printing() and len(shown):
-        pick = alt.selection_point(name="pick", fields=["code"], on="click")
-        bars = alt.Chart(shown).mark_bar(color=PALETTE[0], cursor="pointer").encode(
-            y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=200)),
-            x=alt.X("total:Q", title="金额（万元）"),
-            tooltip=[alt.Tooltip("label:N", title="科目"), alt.Tooltip("total:Q", title="金额（万元）", format=",.2f"),
-                     alt.Tooltip("share_pct:Q", title="占比（%）", format=".1f")],
-        ).add_params(pick)
-        values = alt.Chart(shown).mark_text(align="left", dx=3, color="#262730").encode(
-            y=alt.Y("label:N", sort="-x"), x="total:Q", text=alt.Text("total:Q", format=",.2f"))
-        event = st.altair_chart(styled((bars + values).properties(height=alt.Step(34))), width="stretch",
-                                on_select="rerun", key="overview-classes")
+        event = draw("classes", classes_chart, shown[["code", "label", "total", "share_pct"]], on_select="rerun",
+                     key="overview-classes")
         picked = (event or {}).get("selection", {}).get("pick") or []
         chosen = st.selectbox("查看一类支出的明细", list(shown["code"]), index=None, placeholder="点柱子，或在这里选择一类",
                               format_func=dict(zip(shown["code"], shown["label"])).get, key="overview-class-pick")

@@ -6,8 +6,19 @@ import altair as alt
 import streamlit as st
 
 from pages._common import (GLOSSARY_HELP, GRADE_COLORS, call, current_doc, display, download_buttons, money, percent,
-                           printing, reveal_next, set_state, state, styled, table)
+                           printing, reveal_next, set_state, state, draw, table)
 from pages._project import render_project
+
+
+
+def _scatter(scatter):
+    return alt.Chart(scatter).mark_circle(size=90).encode(
+        x=alt.X("execution_rate:Q", title="执行率（%）"), y=alt.Y("score:Q", title="自评得分", scale=alt.Scale(zero=False)),
+        color=alt.Color("grade:N", title="等级",
+                        scale=alt.Scale(domain=list(GRADE_COLORS), range=list(GRADE_COLORS.values()))),
+        tooltip=[alt.Tooltip("name:N", title="项目"), alt.Tooltip("execution_rate:Q", title="执行率", format=".1f"),
+                 alt.Tooltip("score:Q", title="得分")])
+
 
 doc = current_doc("projects")
 s = state()
@@ -43,10 +54,8 @@ with st.container(border=True):
     grades = f1.multiselect("等级", ["优", "良", "中", "差"], key="f-grade", placeholder="全部等级")
     codes = sorted({c for c in df["code"] if c})
     options = [""] + sorted({c[:3] for c in codes} | {c[:5] for c in codes} | set(codes))
-    names = {}
-    for code in options[1:]:
-        node = call("figures.function_node", doc, code, "gpb")
-        names[code] = f"{code} {node['name']}" if node else code
+    known = call("figures.function_names", doc, tuple(options[1:]), "gpb")
+    names = {code: f"{code} {known[code]}" if code in known else code for code in options[1:]}
     category = f2.selectbox("科目（类 / 款 / 项）", options, format_func=lambda c: names.get(c, "全部科目"), key="f-code")
     f3, f4 = st.columns(2)
     rate = f3.slider("执行率范围（%）", 0, 100, (0, 100), key="f-rate")
@@ -83,12 +92,7 @@ st.subheader("等级分布与得分—执行率", help="执行率低却拿满分
 dist = call("figures.grade_distribution", doc)
 table(dist, {"grade": "等级", "reported": "表中填报", "recomputed": "按总分重算", "standard": "按标准方法计算"}, key="grades")
 scatter = display(df[["name", "execution_rate", "score", "grade"]], [], ["execution_rate", "score"])
-chart = alt.Chart(scatter).mark_circle(size=90).encode(
-    x=alt.X("execution_rate:Q", title="执行率（%）"), y=alt.Y("score:Q", title="自评得分", scale=alt.Scale(zero=False)),
-    color=alt.Color("grade:N", title="等级", scale=alt.Scale(domain=list(GRADE_COLORS), range=list(GRADE_COLORS.values()))),
-    tooltip=[alt.Tooltip("name:N", title="项目"), alt.Tooltip("execution_rate:Q", title="执行率", format=".1f"),
-             alt.Tooltip("score:Q", title="得分")])
-st.altair_chart(styled(chart), width="stretch")
+draw("scatter", _scatter, scatter)
 with st.expander("表格（得分与执行率）"):
     st.dataframe(scatter, hide_index=True, width="stretch",
                  column_config={"name": "项目", "execution_rate": st.column_config.NumberColumn("执行率", format="%.1f%%"),

@@ -5,7 +5,19 @@ import pandas as pd
 import streamlit as st
 
 from pages._common import (GLOSSARY_HELP, PALETTE, call, count, current_doc, display, download_buttons, money, percent,
-                           safe, styled)
+                           safe, draw)
+
+
+
+def _procurement_chart(shown):
+    bars = alt.Chart(shown).mark_bar().encode(
+        x=alt.X("金额:Q", title="金额（万元）"), y=alt.Y("类别:N", title=None),
+        color=alt.Color("类别:N", legend=None, scale=alt.Scale(range=PALETTE)),
+        tooltip=["类别", alt.Tooltip("金额:Q", format=",.2f"), alt.Tooltip("中小企业占比:Q", format=".1f")])
+    values = alt.Chart(shown).mark_text(align="left", dx=3, color="#262730").encode(
+        x="金额:Q", y=alt.Y("类别:N"), text=alt.Text("金额:Q", format=",.2f"))
+    return (bars + values).properties(height=alt.Step(36))
+
 
 doc = current_doc("sangong")
 st.title("三公经费与其他公开事项")
@@ -74,12 +86,7 @@ c[2].metric("中小企业占比", given(percent, pr.sme_pct), help=f"按金额�
 parts = pd.DataFrame([("货物", pr.goods, pr.goods_sme_pct), ("工程", pr.works, pr.works_sme_pct),
                       ("服务", pr.services, pr.services_sme_pct)], columns=["类别", "金额", "中小企业占比"], dtype=object)
 shown = display(parts, ["金额"], ["中小企业占比"])
-bars = alt.Chart(shown).mark_bar().encode(
-    x=alt.X("金额:Q", title="金额（万元）"), y=alt.Y("类别:N", title=None),
-    color=alt.Color("类别:N", legend=None, scale=alt.Scale(range=PALETTE)),
-    tooltip=["类别", alt.Tooltip("金额:Q", format=",.2f"), alt.Tooltip("中小企业占比:Q", format=".1f")])
-values = bars.mark_text(align="left", dx=3).encode(text=alt.Text("金额:Q", format=",.2f"), color=alt.value("#262730"))
-st.altair_chart(styled((bars + values).properties(height=alt.Step(36))), width="stretch")
+draw("procurement", _procurement_chart, shown)
 table = shown.assign(金额=[given(money, v) for v in parts["金额"]], 中小企业占比=[given(percent, v) for v in parts["中小企业占比"]])
 st.dataframe(table, hide_index=True, width="stretch", column_config={"金额": "金额（万元）"})
 

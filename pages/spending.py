@@ -8,7 +8,7 @@ import streamlit as st
 
 from core.drill import DrillState
 from pages._common import (BASIC_PROJECT_COLORS, PALETTE, call, current_doc, display, download_buttons, money,
-                           reveal_next, safe, set_state, state, styled, table)
+                           reveal_next, safe, set_state, state, draw, table)
 from pages._project import render_project
 
 doc = current_doc("spending")
@@ -34,36 +34,46 @@ if s.view == "function":
 def bar_chart(df, key: str, value_parts: dict[str, str], what: str = "科目", drill: bool = True):
     """Horizontal stacked bars, one per row, the total written at the end of each bar (no hover needed); a click,
     or the keyboard's choice in the select box under the chart, returns that row's code."""
+    rows = df[["code", "name", "total", *value_parts.values()]]
+    if not drill:
+        draw("bars", _bars, rows, tuple(value_parts.items()), False, key=key)
+        return None
+    event = draw("bars", _bars, rows, tuple(value_parts.items()), True, on_select="rerun", key=key)
+    picked = (event or {}).get("selection", {}).get("pick") or []
+    labels = {r.code: f"{r.code} {r.name}" for r in rows.sort_values("total", ascending=False, key=_number).itertuples()}
+    chosen = st.selectbox(f"往下看：选择一个{what}", list(labels), index=None, key=f"{key}-pick",
+                          placeholder="点柱子，或在这里选择", format_func=labels.get)
+    return (picked[0].get("code") if picked else None) or chosen
+
+
+def _number(column):
+    return column.map(lambda v: float(v) if v is not None else 0.0)
+
+
+def _bars(df, value_parts: tuple, drill: bool):
+    parts = dict(value_parts)
     long = []
     for r in df.itertuples():
-        for part, column in value_parts.items():
+        for part, column in parts.items():
             v = getattr(r, column)
             long.append({"code": r.code, "label": f"{r.code} {r.name}", "part": part,
                          "amount": float(v) if v is not None else 0.0, "total": float(r.total or 0)})
     totals = pd.DataFrame(long).drop_duplicates("code")
-    pick = alt.selection_point(name="pick", fields=["code"], on="click")
     order = list(totals.sort_values("total", ascending=False)["label"])
     y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=170))
     bars = alt.Chart(pd.DataFrame(long)).mark_bar(cursor="pointer").encode(
         y=y, x=alt.X("amount:Q", title="金额（万元）", stack="zero"),
-        color=alt.Color("part:N", title=None, scale=alt.Scale(domain=list(value_parts),
-                        range=[BASIC_PROJECT_COLORS.get(p, PALETTE[n]) for n, p in enumerate(value_parts)]),
-                        legend=alt.Legend(orient="bottom") if len(value_parts) > 1 else None),
+        color=alt.Color("part:N", title=None, scale=alt.Scale(domain=list(parts),
+                        range=[BASIC_PROJECT_COLORS.get(p, PALETTE[n]) for n, p in enumerate(parts)]),
+                        legend=alt.Legend(orient="bottom") if len(parts) > 1 else None),
         tooltip=[alt.Tooltip("label:N", title="科目"), alt.Tooltip("part:N", title="类型"),
                  alt.Tooltip("amount:Q", title="金额（万元）", format=",.2f")],
     )
-    bars = bars.add_params(pick) if drill else bars
+    if drill:
+        bars = bars.add_params(alt.selection_point(name="pick", fields=["code"], on="click"))
     values = alt.Chart(totals).mark_text(align="left", dx=3, color="#262730").encode(
         y=y, x="total:Q", text=alt.Text("total:Q", format=",.2f"))
-    chart = styled((bars + values).properties(height=alt.Step(36)))
-    if not drill:
-        st.altair_chart(chart, width="stretch", key=key)
-        return None
-    event = st.altair_chart(chart, width="stretch", on_select="rerun", key=key)
-    picked = (event or {}).get("selection", {}).get("pick") or []
-    chosen = st.selectbox(f"往下看：选择一个{what}", list(totals["code"]), index=None, key=f"{key}-pick",
-                          placeholder="点柱子，或在这里选择", format_func=dict(zip(totals["code"], totals["label"])).get)
-    return (picked[0].get("code") if picked else None) or chosen
+    return (bars + values).properties(height=alt.Step(36))
 
 
 def table_pick(df, key: str, columns: dict, money_cols=(), pct_cols=(), first=None):
@@ -97,11 +107,7 @@ def breadcrumb(s: DrillState, names: dict[str, str]):
 
 
 if s.view == "function":
-    names = {}
-    for code in s.path:
-        node = call("figures.function_node", doc, code, s.scope)
-        if node:
-            names[code] = node["name"]
+    names = call("figures.function_names", doc, tuple(s.path), s.scope) if s.path else {}
     breadcrumb(s, names)
     totals = call("figures.function_totals", doc, s.scope)
     if s.project:

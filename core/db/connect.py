@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -26,6 +26,25 @@ def file_version(path: str | os.PathLike) -> tuple[int, int, int]:
     return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 
+class Counted:
+    """A cursor that counts the statements run through it and the cursors made from it (one shared tally per
+    database handle), so the bench can print how many statements each page issues."""
+
+    def __init__(self, cursor, tally: list[int]):
+        self._cursor = cursor
+        self._tally = tally
+
+    def execute(self, *args, **kwargs):
+        self._tally[0] += 1
+        return self._cursor.execute(*args, **kwargs)
+
+    def cursor(self):
+        return Counted(self._cursor.cursor(), self._tally)
+
+    def __getattr__(self, name):
+        return getattr(self._cursor, name)
+
+
 @dataclass
 class Handle:
     """A read-only connection and the file version it was opened on."""
@@ -33,9 +52,10 @@ class Handle:
     con: duckdb.DuckDBPyConnection
     path: Path
     version: tuple[int, int, int]
+    statements: list[int] = field(default_factory=lambda: [0])  # statements run through cursor(), for the bench
 
-    def cursor(self) -> duckdb.DuckDBPyConnection:
-        return self.con.cursor()
+    def cursor(self):
+        return Counted(self.con.cursor(), self.statements)
 
 
 def open_readonly(path: str | os.PathLike) -> Handle:
@@ -46,7 +66,10 @@ def open_readonly(path: str | os.PathLike) -> Handle:
     try:
         version = file_version(path)
         con = duckdb.connect(str(path), read_only=True)
-        con.execute("SELECT count(*) FROM documents").fetchone()
+        # a page's statements are many and small: one thread each is faster than two (measured in bench/run.py),
+        # and leaves the other core to another visitor's session
+        con.execute("SET threads = 1")
+        con.execute("SELECT count(*) FROM documents").fetchall()
     except duckdb.Error as exc:
         raise DatabaseError(f"无法读取数据库 {path}：{str(exc).splitlines()[0]}") from exc
     return Handle(con, path, version)

@@ -27,11 +27,25 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the internal tables and (re)create the public views; idempotent."""
     con.execute("BEGIN TRANSACTION")
     con.execute(_sql("schema.sql"))
+    _add_doc_no(con)
     con.execute(_sql("views.sql"))
     con.execute("DELETE FROM t_function_class")
     _insert(con, "t_function_class", ["code", "name", "aliases"],
             [(c, n, "|".join(a)) for c, n, a in function_classes()])
     con.execute("COMMIT")
+
+
+def _add_doc_no(con) -> None:
+    """A database written before doc_no existed gets the column, numbered in doc_id order (the views need it)."""
+    for table in DOC_TABLES:
+        con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS doc_no INTEGER")
+    if con.execute("SELECT count(*) FROM t_document WHERE doc_no IS NULL").fetchall()[0][0]:
+        con.execute("UPDATE t_document SET doc_no = n.no FROM (SELECT doc_id, row_number() OVER (ORDER BY doc_id) "
+                    "+ coalesce((SELECT max(doc_no) FROM t_document), 0) AS no FROM t_document WHERE doc_no IS NULL) n "
+                    "WHERE t_document.doc_id = n.doc_id")
+        for table in DOC_TABLES[1:]:
+            con.execute(f"UPDATE {table} SET doc_no = d.doc_no FROM t_document d "
+                        f"WHERE {table}.doc_id = d.doc_id AND {table}.doc_no IS NULL")
 
 
 DOC_TABLES = (
@@ -46,12 +60,21 @@ _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
 def _insert(con, table: str, columns: list[str], rows: list[tuple]) -> None:
-    """Rows into one internal table through Arrow; names are this module's constants, values are never formatted."""
+    """Rows into one internal table through Arrow; names are this module's constants, values are never formatted.
+    A document table's rows get their document's doc_no (t_document's row is inserted first, with the next one)."""
     assert table in DOC_TABLES or table in ("t_function_class", "t_replacement"), table
     assert all(_IDENTIFIER.match(c) for c in columns), columns
     if not rows:
         return
     data = {c: [r[i] for r in rows] for i, c in enumerate(columns)}
+    if table == "t_document":
+        first = con.execute("SELECT coalesce(max(doc_no), 0) + 1 FROM t_document").fetchall()[0][0]
+        data["doc_no"] = list(range(first, first + len(rows)))
+    elif table in DOC_TABLES and "doc_id" in data:
+        numbers = dict(con.execute("SELECT doc_id, doc_no FROM t_document WHERE list_contains(?, doc_id)",
+                                   [sorted(set(data["doc_id"]))]).fetchall())
+        data["doc_no"] = [numbers.get(d) for d in data["doc_id"]]
+    columns = list(data)
     arrow = pa.table({c: pa.array(v) if any(x is not None for x in v) else pa.array(v, type=pa.string())
                       for c, v in data.items()})
     con.register("_rows", arrow)

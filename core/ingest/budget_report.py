@@ -11,9 +11,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
-from core.ingest.deadline import at_page
 from core.ingest.budget_tables import Region, interpret_region, is_data_line
 from core.ingest.document import make_doc_id, ref_line
 from core.ingest.errors import InputError, Problem
@@ -22,7 +22,7 @@ from core.ingest.model import Document
 from core.ingest.budget_narrative import budget_items
 from core.ingest.narrative import parse_narrative, table_name_for
 from core.ingest.numbers import fold
-from core.ingest.pdf_lines import PdfLine, open_pdf, page_lines, require_text_layer
+from core.ingest.pdf_lines import PdfLine, map_pages, page_lines, require_text_layer
 from core.ingest.text_report import Line
 
 UNIT_FACTORS = {"万元": Decimal(1), "元": Decimal("0.0001")}
@@ -70,18 +70,19 @@ class BudgetFile:
 def open_budget_file(path: Path) -> BudgetFile:
     name = str(path)
     data = path.read_bytes()
-    with open_pdf(path) as pdf:
-        lines = []
-        for n, page in enumerate(pdf.pages, start=1):
-            at_page(n)
-            lines.append(page_lines(page, n, path.name))
-        heights = [float(page.height) for page in pdf.pages]
+    pages = map_pages(path, partial(_read_page, file=path.name))
+    lines = [ln for ln, _ in pages]
+    heights = [h for _, h in pages]
     texts = ["\n".join(ln.text for ln in page) for page in lines]
     require_text_layer(texts, name)
     f = BudgetFile(path, data, texts, lines)
     _identity(f)
     _regions(f, heights)
     return f
+
+
+def _read_page(page, page_no: int, file: str) -> tuple[list[PdfLine], float]:
+    return page_lines(page, page_no, file), float(page.height)
 
 
 def _identity(f: BudgetFile) -> None:

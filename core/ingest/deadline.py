@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import traceback
 
 from core.ingest.errors import InputError, Problem
@@ -31,20 +32,26 @@ def at_page(n: int) -> None:
         _progress.value = n
 
 
+def failure(exc: BaseException, name: str) -> BaseException:
+    """What a reader's exception means: InputError naming the page when a PDF library failed (a damaged file),
+    else a RuntimeError carrying the traceback (a fault of ours)."""
+    if isinstance(exc, InputError):
+        return exc
+    files = [f.filename for f in traceback.extract_tb(exc.__traceback__)]
+    if any(lib in f for f in files for lib in PDF_LIBRARIES):
+        page = _progress.value if _progress is not None else 0
+        problem = Problem(name, page or 1, f"expected a readable PDF; the PDF library failed with "
+                                           f"{type(exc).__name__}: {str(exc)[:200]}", "page" if page else "line")
+        return InputError([problem])
+    return RuntimeError(f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")
+
+
 def _worker(conn, fn, args, name) -> None:
+    os.setpgid(0, 0)  # its own process group: the deadline stops it and any page readers it started
     try:
         conn.send((True, fn(*args)))
-    except InputError as exc:
-        conn.send((False, exc))
-    except Exception as exc:  # noqa: BLE001 - sorted below into a damaged file or a fault of ours
-        files = [f.filename for f in traceback.extract_tb(exc.__traceback__)]
-        if any(lib in f for f in files for lib in PDF_LIBRARIES):
-            page = _progress.value if _progress is not None else 0
-            problem = Problem(name, page or 1, f"expected a readable PDF; the PDF library failed with "
-                                               f"{type(exc).__name__}: {str(exc)[:200]}", "page" if page else "line")
-            conn.send((False, InputError([problem])))
-        else:
-            conn.send((False, RuntimeError(f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}")))
+    except Exception as exc:  # noqa: BLE001 - sorted into a damaged file or a fault of ours
+        conn.send((False, failure(exc, name)))
     finally:
         conn.close()
 
@@ -58,7 +65,7 @@ def run_with_deadline(fn, args: tuple, name: str, seconds: float | None = None):
     ctx = multiprocessing.get_context("fork")
     _progress = ctx.Value("i", 0)
     receive, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_worker, args=(send, fn, args, name), daemon=True)
+    proc = ctx.Process(target=_worker, args=(send, fn, args, name))
     proc.start()
     send.close()
     try:
@@ -73,7 +80,10 @@ def run_with_deadline(fn, args: tuple, name: str, seconds: float | None = None):
                 return payload
             raise payload
         page = _progress.value
-        proc.kill()
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         proc.join()
         where = f"page {page}" if page else "the file"
         raise InputError([Problem(name, page or 1, f"expected to be read within {seconds:g} s; stopped at {where} "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 
@@ -73,6 +74,91 @@ def page_lines(page, page_no: int, file: str = "") -> list[PdfLine]:
     for ln in lines:
         ln.words.sort(key=lambda w: w.x0)
     return lines
+
+
+def page_jobs() -> int:
+    """Processes one PDF's pages are read with: JUESUAN_PAGE_JOBS, else every core (a build sets 1 per file)."""
+    try:
+        return max(1, int(os.environ.get("JUESUAN_PAGE_JOBS", "0")) or os.cpu_count() or 1)
+    except ValueError:
+        return os.cpu_count() or 1
+
+
+def page_count(path) -> int:
+    """Pages in the PDF, counted by pdfium (fast), or pdfplumber's count when pdfium refuses the file."""
+    try:
+        import pypdfium2
+
+        doc = pypdfium2.PdfDocument(str(path))
+        try:
+            return len(doc)
+        finally:
+            doc.close()
+    except Exception:  # noqa: BLE001 - the reader that opens it properly reports a damaged file
+        with open_pdf(path) as pdf:
+            return len(pdf.pages)
+
+
+def map_pages(path, work, jobs: int | None = None) -> list:
+    """[work(page, page_no) for every page] in page order. pdfminer's page parsing is the cost of reading a PDF and
+    pages are independent, so they are read by `jobs` forked processes, each with its own pdfplumber; the same
+    library reads the same pages, so the result is exactly that of a single pass."""
+    from core.ingest.deadline import at_page
+
+    total = page_count(path)
+    jobs = min(jobs or page_jobs(), total)
+    if jobs <= 1:
+        with open_pdf(path) as pdf:
+            out = []
+            for n, page in enumerate(pdf.pages, start=1):
+                at_page(n)
+                out.append(work(page, n))
+            return out
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    procs = []
+    for k in range(jobs):
+        receive, send = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_read_chunk, args=(send, str(path), work, list(range(k + 1, total + 1, jobs))))
+        proc.start()
+        send.close()
+        procs.append((proc, receive))
+    results: dict[int, object] = {}
+    error = None
+    for proc, receive in procs:
+        try:
+            ok, payload = receive.recv()
+        except EOFError:
+            ok, payload = False, InputError([Problem(str(path), 1, "expected a readable PDF; a page reader stopped "
+                                                                   "unexpectedly")])
+        proc.join()
+        receive.close()
+        if ok:
+            results.update(payload)
+        elif error is None:
+            error = payload
+    if error is not None:
+        raise error
+    return [results[n] for n in range(1, total + 1) if n in results]
+
+
+def _read_chunk(conn, path: str, work, pages: list[int]) -> None:
+    from core.ingest.deadline import at_page, failure
+
+    try:
+        out = {}
+        with open_pdf(path) as pdf:
+            for n in pages:
+                if n > len(pdf.pages):  # pdfium counted more pages than pdfplumber sees
+                    break
+                at_page(n)
+                out[n] = work(pdf.pages[n - 1], n)
+        conn.send((True, out))
+    except Exception as exc:  # noqa: BLE001 - sent to the parent, which raises it
+        conn.send((False, failure(exc, path)))
+    finally:
+        conn.close()
 
 
 def open_pdf(path):

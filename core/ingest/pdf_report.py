@@ -15,7 +15,7 @@ from core.ingest.errors import InputError
 from core.ingest.model import RawRow, RawTable, TABLE_TITLES, Unit
 from core.ingest.numbers import fold, is_blank, is_number
 from core.ingest.tables import TWO_SIDED, table_code_for_title
-from core.ingest.pdf_lines import open_pdf, require_text_layer
+from core.ingest.pdf_lines import map_pages, require_text_layer
 from core.ingest.text_report import Line, TextLayout, cut_parts
 
 # A larger y tolerance keeps narrative numbers on the line of their sentence (measured on the Shanghai PDFs).
@@ -33,20 +33,18 @@ def read_pdf_document(path: str | Path, allow_incomplete: bool = False):
     """Parse and validate a 决算 PDF; a PDF without a text layer is rejected, never parsed into garbage."""
     name = str(path)
     data = Path(path).read_bytes()
-    with open_pdf(path) as pdf:
-        texts = []
-        for n, page in enumerate(pdf.pages, start=1):
-            at_page(n)
-            texts.append(page.extract_text(y_tolerance=NARRATIVE_Y_TOLERANCE) or "")
-        require_text_layer(texts, name)
-        lines: list[Line] = []
-        for page_no, text in enumerate(texts, start=1):
-            for raw in text.split("\n"):
-                lines.append(Line(len(lines) + 1, raw.rstrip(), page=page_no))
-        lay = TextLayout(lines=lines)
-        cut_parts(lay)
-        _read_tables(pdf, texts, lay)
-        lay.units = _read_units(pdf, lay)
+    pages = map_pages(path, _read_page)
+    texts = [text for text, _ in pages]
+    grids = [tables for _, tables in pages]
+    require_text_layer(texts, name)
+    lines: list[Line] = []
+    for page_no, text in enumerate(texts, start=1):
+        for raw in text.split("\n"):
+            lines.append(Line(len(lines) + 1, raw.rstrip(), page=page_no))
+    lay = TextLayout(lines=lines)
+    cut_parts(lay)
+    _read_tables(grids, texts, lay)
+    lay.units = _read_units(grids, lay)
     full_text = "\n\f".join(texts)  # a form feed starts each page, so positions map back to pages
     if "决算" not in full_text:
         raise InputError([not_a_final_account(name, full_text)])
@@ -59,15 +57,20 @@ def read_pdf_document(path: str | Path, allow_incomplete: bool = False):
     return build_document(lay, full_text, data, name, "pdf", allow_incomplete)
 
 
+def _read_page(page, page_no: int) -> tuple[str, list]:
+    """One page's text (for the narrative and the table titles) and its ruled tables."""
+    return page.extract_text(y_tolerance=NARRATIVE_Y_TOLERANCE) or "", page.extract_tables()
+
+
 UNIT_COLUMNS = {"单位名称": "name", "单位性质": "unit_type", "在职人数": "staff", "人数": "staff", "备注": "note"}
 
 
-def _read_units(pdf, lay: TextLayout) -> list[Unit]:
+def _read_units(grids: list[list], lay: TextLayout) -> list[Unit]:
     """The 部门决算单位构成 table of part 1: name, and type, staff and remarks where printed."""
     pages = sorted({ln.page for ln in lay.parts.get("一", []) if ln.page})
     units: list[Unit] = []
     for page_no in pages:
-        for grid in pdf.pages[page_no - 1].extract_tables():
+        for grid in grids[page_no - 1]:
             header = [fold(_cell(c)) for c in grid[0]]
             if "单位名称" not in header:
                 continue
@@ -84,11 +87,11 @@ def _read_units(pdf, lay: TextLayout) -> list[Unit]:
     return units
 
 
-def _read_tables(pdf, texts: list[str], lay: TextLayout) -> None:
+def _read_tables(grids: list[list], texts: list[str], lay: TextLayout) -> None:
     current: RawTable | None = None
     part_three = next((i for i, t in enumerate(texts) if re.search(r"^第三部分", fold(t), re.M)
                        and i > 2), len(texts))
-    for index, page in enumerate(pdf.pages):
+    for index, tables in enumerate(grids):
         page_no = index + 1
         at_page(page_no)
         page_lines = [l for l in texts[index].split("\n") if l.strip()]
@@ -97,7 +100,6 @@ def _read_tables(pdf, texts: list[str], lay: TextLayout) -> None:
         has_unit = any(fold(l).startswith("单位") for l in page_lines[:12])
         # a title counts only on a page that also prints its unit (the table of contents lists titles too)
         code = next((c for c in (table_code_for_title(l) for l in page_lines[:6]) if c), None) if has_unit else None
-        tables = page.extract_tables()
         if code and code not in lay.tables:
             unit = next((re.split("[：:]", fold(l), maxsplit=1)[1] for l in page_lines if fold(l).startswith("单位")), "")
             title = next(l.strip() for l in page_lines if table_code_for_title(l) == code)
