@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pandas comes with the first query (core.query): an ingest's audit never loads it
+    import pandas as pd
 
 from core.ingest.numbers import fold
 from core.query import frame
@@ -101,6 +104,8 @@ def budget_classes(con, doc_id: str, level: int = 1) -> pd.DataFrame:
             df["share_pct"] = [(t / whole * 100).quantize(Decimal("0.01")) if whole else None for t in df["total"]]
             df["source"] = label
             return df
+    import pandas as pd
+
     return pd.DataFrame(columns=["code", "name", "parent_code", "total", "share_pct", "source"])
 
 

@@ -37,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     b = with_db(sub.add_parser("build", help="build the database from data/raw when it is missing or stale"))
     b.add_argument("--raw", default="data/raw")
     b.add_argument("--force", action="store_true")
+    b.add_argument("--jobs", type=int, default=None, help="worker processes reading files (default: every core)")
     with_db(sub.add_parser("docs", help="list the documents"))
     ex = with_db(sub.add_parser("export", help="a table as published (CSV), or the public views as open data"))
     ex.add_argument("table", nargs="?", choices=[f"T0{i}" for i in range(1, 10)] + [f"B{i:02d}" for i in range(1, 14)],
@@ -101,7 +102,7 @@ def cmd_build(args) -> int:
 
         print(f"{db} is up to date; exports in {export_all(db)}")
         return EXIT_OK
-    result = build(db, args.raw)
+    result = _build_with_progress(build, db, args)
     from core.opendata import export_all
 
     print(f"exports in {export_all(db)}")
@@ -109,9 +110,30 @@ def cmd_build(args) -> int:
         print(line)
     for doc_id in result.loaded:
         print(f"loaded {doc_id}")
-    for problem in result.problems:
-        print(str(problem), file=sys.stderr)
+    if not sys.stderr.isatty():  # on a terminal each problem was shown as it happened
+        for problem in result.problems:
+            print(str(problem), file=sys.stderr)
     return EXIT_USAGE if result.problems else EXIT_OK
+
+
+def _build_with_progress(build, db, args):
+    """A progress bar on a terminal (documents done of total, failures, elapsed and time left); quiet otherwise.
+    Each failing file is reported as FILE:LINE: message when it fails, and the build goes on."""
+    if not sys.stderr.isatty():
+        return build(db, args.raw, jobs=args.jobs)
+    from tqdm import tqdm
+
+    bar = tqdm(total=None, unit="份", desc="build", dynamic_ncols=True, file=sys.stderr)
+
+    def progress(done, total, failures):
+        bar.total = total
+        bar.set_postfix_str(f"失败 {failures}")
+        bar.update(done - bar.n)
+
+    try:
+        return build(db, args.raw, jobs=args.jobs, on_progress=progress, on_problem=lambda p: bar.write(str(p)))
+    finally:
+        bar.close()
 
 
 def _connect(args):

@@ -7,8 +7,11 @@ import os
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported where it is used: an ingest never needs it
+    import pandas as pd
+
 
 MAPPINGS_DIR = Path(__file__).resolve().parents[1] / "data" / "mappings"
 MAPPING_COLUMNS = ["project_id", "project_name", "code", "note"]
@@ -98,4 +101,6 @@ def propose_mappings(projects: pd.DataFrame, items: pd.DataFrame) -> pd.DataFram
         else:
             out[pid] = ("", "无法放入任何项：金额超过所有项剩余的项目支出")
     rows = [(pid, projects.set_index("project_id").loc[pid, "name"], *out[pid]) for pid in projects["project_id"]]
+    import pandas as pd
+
     return pd.DataFrame(rows, columns=MAPPING_COLUMNS)

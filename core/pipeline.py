@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterator
 
 from core.db.store import write_documents
 from core.grades import execution_rate, grade_for, standard_execution_score
@@ -229,11 +231,74 @@ def needs_build(db: str | Path, raw_dir: str | Path) -> bool:
 REPO_DATA = Path(__file__).resolve().parents[1] / "data"
 
 
-def build(db: str | Path, raw_dir: str | Path | None = None) -> IngestResult:
-    """Rebuild the database from data/raw: built aside and swapped in whole, so readers never see it missing."""
+def build(db: str | Path, raw_dir: str | Path | None = None, jobs: int | None = None,
+          on_progress: Callable[[int, int, int], None] | None = None,
+          on_problem: Callable[[Problem], None] | None = None) -> IngestResult:
+    """Rebuild the database from data/raw, streaming: disclosures are read by `jobs` worker processes (default: every
+    core) and each document is written and audited as it arrives, so memory stays flat however many there are. The
+    new file is built aside and swapped in whole, so readers never see it missing. A failing disclosure is reported
+    (on_problem, and in the result) and the others go on; on_progress(done, total, failures) follows along."""
     from core.db.store import init_database
 
-    result = ingest(raw_sources(raw_dir or REPO_DATA / "raw"), db, fresh=True)
+    sources = raw_sources(raw_dir or REPO_DATA / "raw")
+    result = IngestResult()
+    if not sources:
+        init_database(db, fresh=True)
+        return result
+    from core.audit.engine import store_audit
+
+    docs = _stream(sources, jobs or os.cpu_count() or 1, result, db, on_progress, on_problem)
+    result.loaded = write_documents(db, docs, after_insert=lambda con, d: store_audit(con, d.doc_id), fresh=True)
     if not result.loaded:
         init_database(db, fresh=True)
     return result
+
+
+def _read_source(source: Path, deadline: float | None) -> tuple[list[Document], list[Problem], list[str]]:
+    """One disclosure (a file, or a folder of one disclosure's files), read in a build worker."""
+    part = IngestResult()
+    docs = read_all([source], False, part, deadline)
+    for doc in docs:
+        doc.project_extras = project_extras(doc)
+    return docs, part.problems, part.merged
+
+
+def _worker_init() -> None:
+    os.environ["JUESUAN_PAGE_JOBS"] = "1"  # the build's workers already use every core, one disclosure each
+
+
+def _stream(sources: list[Path], jobs: int, result: IngestResult, db, on_progress, on_problem) -> Iterator[Document]:
+    """Documents in source order, read ahead by a pool of `jobs` processes with at most 2 × jobs disclosures in
+    flight (so memory does not grow with the corpus)."""
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+    from itertools import islice
+
+    done = failures = 0
+    queue = iter(sources)
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork"),
+                             initializer=_worker_init) as pool:
+        pending = deque((s, pool.submit(_read_source, s, None)) for s in islice(queue, 2 * jobs))
+        while pending:
+            source, future = pending.popleft()
+            nxt = next(queue, None)
+            if nxt is not None:
+                pending.append((nxt, pool.submit(_read_source, nxt, None)))
+            try:
+                docs, problems, merged = future.result()
+            except Exception as exc:  # noqa: BLE001 - a fault of ours on one disclosure must not stop the others
+                docs, problems, merged = [], [Problem(str(source), 1, f"the reader failed: {type(exc).__name__}: "
+                                                                     f"{str(exc)[:300]}")], []
+            done += 1
+            failures += bool(problems)
+            result.problems.extend(problems)
+            result.merged.extend(merged)
+            for problem in problems:
+                if on_problem:
+                    on_problem(problem)
+            if on_progress:
+                on_progress(done, len(sources), failures)
+            if docs:
+                keep_source_files(db, docs)
+            yield from docs

@@ -7,6 +7,7 @@ from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
+import altair as alt
 import streamlit as st
 
 from core import budget, export, figures, listing, reconcile, sources
@@ -217,7 +218,7 @@ def current_doc(page: str = "") -> str | None:
             st.info("数据库中还没有文件。请用 `juesuan ingest 文件` 导入一份部门决算。")
             st.stop()
         row = call("listing.document_row", fallback)
-    picked = row["doc_id"] if printing() else _switch(row["doc_id"])
+    picked, tools = (row["doc_id"], None) if printing() else _switch(row["doc_id"])
     if picked != s.doc:
         # a different document starts from the top; a URL without ?doc= just gains it
         set_state(DrillState(doc=picked) if s.doc else replace(s, doc=picked))
@@ -228,7 +229,7 @@ def current_doc(page: str = "") -> str | None:
         st.warning(notice)
     if notices:
         set_state(checked)
-    document_header(picked, row, page)
+    document_header(picked, row, page, tools)
     if row["kind"] == "预算" and page in BUDGET_PAGES:
         from pages._budget import show
 
@@ -237,28 +238,31 @@ def current_doc(page: str = "") -> str | None:
     return picked
 
 
-def _switch(doc_id: str) -> str:
-    """The document switch: this department's years and kinds, and a search for another department."""
+def _switch(doc_id: str):
+    """The document switch: this department's years and kinds in one select box, and under it a row of small
+    buttons (a search for another department, then the document's sources), so a phone keeps the answer in view."""
     with st.container(key="doc-switch"):
+        box = st.container()
+        tools = st.container(horizontal=True, gap="small", key="doc-tools")
         same = call("listing.department_documents", doc_id)
         query = ""
         if call("listing.document_count", None) > len(same):
-            left, right = st.columns([3, 2])
-            with right:
-                query = st.text_input("查找其他部门或年度", key="doc-search", placeholder="输入部门名称中的字，或年份")
-            box = left
+            with tools.popover("找其他部门", icon=":material/search:"):
+                query = st.text_input("部门名称中的字，或年份", key="doc-search", placeholder="例如：司法局、2019")
+                found = call("listing.find_documents", None, query) if query.strip() else same.iloc[0:0]
+                if query.strip():
+                    st.caption(f"找到 {len(found)} 份" + ("（只列出前 50 份，请再具体一些）" if len(found) >= 50 else "")
+                               + "，在上面的“正在查看的文件”中选择。")
         else:
-            box = st.container()
-        found = call("listing.find_documents", None, query) if query.strip() else same.iloc[0:0]
+            found = same.iloc[0:0]
         options = list(dict.fromkeys([doc_id, *same["doc_id"], *found["doc_id"]]))
         labels = {r.doc_id: doc_label(r) for r in (*same.itertuples(), *found.itertuples())}
-        if query.strip():
-            box.caption(f"找到 {len(found)} 份" + ("（只列出前 50 份，请再具体一些）" if len(found) >= 50 else "") + "。")
-        return box.selectbox("正在查看的文件（点此切换年度，或在右边查找其他部门）" if len(options) > 1 or query else
-                             "正在查看的文件", options, index=0, format_func=lambda d: labels.get(d, d), key=f"doc-pick-{doc_id}")
+        picked = box.selectbox("正在查看的文件", options, index=0, format_func=lambda d: labels.get(d, d),
+                               key=f"doc-pick-{doc_id}")
+        return picked, tools
 
 
-def document_header(doc_id: str, row, page: str) -> None:
+def document_header(doc_id: str, row, page: str, tools=None) -> None:
     """Which document this is, on every page, with its sources one tap away (and printed in the print view)."""
     sources = call("sources.sources_of", doc_id)
     where = "；".join(f"{src['publisher'] or '发布机构未登记'}{('，' + src['published']) if src['published'] else ''}"
@@ -272,7 +276,7 @@ def document_header(doc_id: str, row, page: str) -> None:
         st.page_link(f"pages/{page or 'overview'}.py" if page else "pages/overview.py", label="← 返回正常视图",
                      query_params={"doc": doc_id})
         return
-    with st.expander("关于这份文件：来源、内容与计算方法", expanded=False):
+    with (tools or st).popover("来源与方法", icon=":material/info:"):
         st.markdown(safe(line))
         st.caption(safe("包含：" + "、".join(PART_NAMES.get(p, p) for p in row["parts_found"]) + "。"))
         for n, src in enumerate(sources):
@@ -382,7 +386,10 @@ def draw(name: str, build, data, *options, **kwargs):
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _chart_spec(name: str, data, options: tuple, _build) -> dict:
-    return styled(_build(data, *options)).to_dict(validate=False)
+    # Altair validates every schema object as it is built while its debug mode is on (the default); our charts are
+    # fixed and covered by the page tests, so they are built without it
+    with alt.utils.schemapi.debug_mode(False):
+        return styled(_build(data, *options)).to_dict(validate=False)
 
 
 def styled(chart):

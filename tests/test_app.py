@@ -340,7 +340,6 @@ def test_print_view_has_static_tables_and_no_controls(app_db, page, params, expe
 
 
 def test_download_cover_names_the_document(app_db):
-    from core import export
     from core.sources import cover_for
     import duckdb
 
@@ -350,3 +349,15 @@ def test_download_cover_names_the_document(app_db):
     at = open_page(PAGES[2])
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["下载 CSV", "下载 Excel"]
+
+
+def test_document_switch_lists_the_department_and_searches_the_rest(two_doc_db):
+    at = open_page(PAGES[0], {"doc": "2022-final-1c256323b7"})
+    switch = doc_switch(at)
+    assert len(switch.options) == 1 and "中共福建省委" in switch.options[0]  # this department's documents only
+    at.text_input(key="doc-search").set_value("上海").run()
+    switch = doc_switch(at)
+    assert len(switch.options) == 2 and any("上海市普陀区财政局" in o for o in switch.options)
+    switch.set_value("2024-final-dae7287c88").run()
+    assert at.query_params["doc"] in ("2024-final-dae7287c88", ["2024-final-dae7287c88"])
+    assert {m.label: m.value for m in at.metric}["收入合计"] == "2,946.25"

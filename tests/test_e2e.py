@@ -36,12 +36,12 @@ def free_port() -> int:
 class Server:
     """`streamlit run app.py` on a free loopback port, stopped by its own PID."""
 
-    def __init__(self, db):
+    def __init__(self, db, script: str = "app.py"):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "JUESUAN_DB": str(db)}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless=true",
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / script), "--server.headless=true",
              "--server.address=127.0.0.1", f"--server.port={self.port}", "--browser.gatherUsageStats=false",
              "--server.fileWatcherType=none"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -317,8 +317,9 @@ def test_text_contrast_is_readable(server, sized):
 
 
 def test_first_visit_after_start_is_a_deep_link(e2e_db, page):
-    """The server's very first session opens /audit directly: the page still gets the app's frame."""
-    s = Server(e2e_db)
+    """The server `make run` starts (serve.py, imports warmed at start-up) answers a first session that opens /audit
+    directly: the page still gets the app's frame."""
+    s = Server(e2e_db, "serve.py")
     try:
         page.goto(f"{s.url}/audit")
         settle(page)

@@ -1,0 +1,30 @@
+"""`make run` starts this: the same app as app.py, with the first session's imports done while the server starts.
+
+A first visitor otherwise waits for pandas, Altair, DuckDB and core/ to import inside their session; here a
+background thread imports them as soon as the server is up, while the browser is still loading the page.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import asynccontextmanager
+
+import streamlit as st
+
+
+def _warm() -> None:
+    import altair  # noqa: F401
+    import duckdb  # noqa: F401
+    import pandas  # noqa: F401
+    import pyarrow  # noqa: F401
+
+    import pages._common  # noqa: F401  (and through it every core module the pages call)
+
+
+@asynccontextmanager
+async def lifespan(_app):
+    threading.Thread(target=_warm, name="juesuan-warm-imports", daemon=True).start()
+    yield
+
+
+app = st.App("app.py", lifespan=lifespan)

@@ -1,0 +1,44 @@
+"""`juesuan build` streams over a pool of workers: every disclosure arrives, a failing one is reported with its
+place and stops nothing, progress is reported as documents finish, and the output is quiet when not on a terminal."""
+
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+
+from bench.variants import write_variants
+from core.pipeline import build
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_every_disclosure_arrives_and_a_bad_one_stops_nothing(tmp_path):
+    raw = tmp_path / "raw"
+    write_variants(raw, 7)  # more than the 2 × jobs read ahead, so the queue is refilled as documents finish
+    (raw / "broken.txt").write_text("这不是一份决算\n" * 5, encoding="utf-8")
+    seen, problems = [], []
+    result = build(tmp_path / "b.duckdb", raw, jobs=2, on_progress=lambda *a: seen.append(a),
+                   on_problem=problems.append)
+    assert len(result.loaded) == 7 and len(set(result.loaded)) == 7
+    assert [str(p).split(":")[0] for p in problems] == [str(raw / "broken.txt")]
+    assert seen[-1] == (8, 8, 1) and [s[0] for s in seen] == list(range(1, 9))
+    con = duckdb.connect(str(tmp_path / "b.duckdb"), read_only=True)
+    assert con.execute("SELECT count(*) FROM documents").fetchall() == [(7,)]
+    # each document's rows lie together under one doc_no, which the views join through
+    assert con.execute("SELECT count(DISTINCT doc_no) FROM t_line_item").fetchall() == [(7,)]
+    assert con.execute("SELECT sum(amount) FROM line_items WHERE doc_id = ? AND table_code = 'T01' "
+                       "AND row_label = '本年支出合计'", [result.loaded[0]]).fetchall()[0][0] == Decimal("4074.57")
+
+
+def test_build_command_is_quiet_off_a_terminal_and_names_the_failing_file(tmp_path):
+    raw = tmp_path / "raw"
+    write_variants(raw, 2)
+    (raw / "broken.txt").write_text("这不是一份决算\n" * 5, encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "core", "build", "--force", "--raw", str(raw), "--db",
+                          str(tmp_path / "b.duckdb"), "--jobs", "2"], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 2
+    assert "\r" not in run.stderr and "份/s" not in run.stderr  # no progress bar when output is not a terminal
+    assert run.stderr.startswith(f"{raw / 'broken.txt'}:")
+    assert run.stdout.count("loaded ") == 2
