@@ -10,7 +10,7 @@ from pathlib import Path
 import altair as alt
 import streamlit as st
 
-from core import budget, export, figures, listing, reconcile, sources
+from core import budget, export, figures, listing, reconcile, review, sources
 from core.audit import report as audit
 from core.db.connect import DatabaseError, Handle, db_path, file_version, open_readonly
 from core.drill import DrillState, against, parse_drill, to_params
@@ -44,6 +44,7 @@ NAV = [
     ("pages/projects.py", "项目绩效", ":material/task_alt:", "projects"),
     ("pages/sangong.py", "三公经费", ":material/directions_car:", "sangong"),
     ("pages/audit.py", "自动核对", ":material/fact_check:", "audit"),
+    ("pages/review.py", "需要关注", ":material/flag:", "review"),
     ("pages/data.py", "数据与下载", ":material/download:", "data"),
     ("pages/methods.py", "方法说明", ":material/menu_book:", "methods"),
 ]
@@ -170,7 +171,7 @@ def con():
 def _cached(name: str, version: tuple, path: str, doc_id: str, args: tuple):
     module, _, fn = name.rpartition(".")
     target = {"figures": figures, "export": export, "audit": audit, "budget": budget, "reconcile": reconcile,
-              "sources": sources, "listing": listing}[module]
+              "sources": sources, "listing": listing, "review": review}[module]
     con = _handle(path).cursor()
     return getattr(target, fn)(con, *(() if doc_id is None else (doc_id,)), *args)
 

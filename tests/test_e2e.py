@@ -246,6 +246,8 @@ def test_three_public_blanks_read_not_given(server, sized):
     (f"/?doc={SEED}&print=1", ["4,180.76", "4,074.57", "204", "公共安全支出", "3,391.24", "调整单元网格员绩效奖励资金"]),
     (f"/projects?doc={SEED}&project=P13&print=1", ["公共视频“天网”工程后期维护项目（含设备购买）", "394.60", "47.93",
                                                     "每年至少开展 4 次验收", "邀请专家组成专家组进行年度验收"]),
+    ("/review?print=1&years=2022", ["需要关注", "却拿满执行分的项目", "一篮子项目经费", "13.44",
+                                    "因疫情等原因", "多给", "少给"]),
 ])
 @pytest.mark.parametrize("sized", WIDTHS, indirect=True)
 def test_print_view_prints_figures_and_names(server, sized, path, expected, tmp_path):
@@ -314,6 +316,32 @@ def test_text_contrast_is_readable(server, sized):
         violations = results.response["violations"]
         assert not violations, (path, [(v["id"], [n["target"] for n in v["nodes"]][:5]) for v in violations])
     assert pg.evaluate("document.documentElement.lang") == "zh-CN"
+
+
+@pytest.mark.parametrize("sized", WIDTHS, indirect=True)
+def test_review_pack_download(server, sized):
+    """The review list's one-click pack: a cover sheet, one sheet per section, Chinese headers, a telling name."""
+    import io
+
+    from openpyxl import load_workbook
+
+    pg = sized
+    pg.goto(f"{server}/review?years=2022")
+    settle(pg)
+    expect(pg.get_by_text("覆盖 1 份文件", exact=False)).to_be_visible()
+    with pg.expect_download() as info:
+        pg.get_by_role("button", name="下载审阅包", exact=False).click()
+    name = info.value.suggested_filename
+    assert name.startswith("需要关注-2022年-1个部门-") and name.endswith(".xlsx")
+    book = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()))
+    assert book.sheetnames[0] == "说明" and len(book.sheetnames) == 6
+    low = book[book.sheetnames[1]]
+    assert [c.value for c in low[1]][:3] == ["部门", "年度", "项目"]
+    assert any(row[2].value == "一篮子项目经费" for row in low.iter_rows(min_row=2))
+    # the filter is in the URL: a reload keeps it
+    pg.reload()
+    settle(pg)
+    expect(pg.get_by_text("覆盖 1 份文件", exact=False)).to_be_visible()
 
 
 def test_first_visit_after_start_is_a_deep_link(e2e_db, page):

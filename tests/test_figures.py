@@ -192,9 +192,10 @@ METHODOLOGY = Path(__file__).resolve().parents[1] / "docs" / "methodology.md"
 
 
 def exposed_fields():
-    from core import reconcile
+    from core import reconcile, review
 
-    for name, obj in [(n, getattr(F, n)) for n in dir(F)] + [(n, getattr(reconcile, n)) for n in dir(reconcile)]:
+    modules = (F, reconcile, review)
+    for name, obj in [(n, getattr(m, n)) for m in modules for n in dir(m)]:
         if name.endswith("_COLUMNS") and isinstance(obj, list):
             yield name, obj
         elif dataclasses.is_dataclass(obj) and isinstance(obj, type):
