@@ -39,11 +39,12 @@ def run_rules(con, doc_id: str) -> tuple[list[dict], list[dict]]:
 
 def store_audit(con, doc_id: str) -> None:
     """Replace the stored findings and coverage of one document (runs inside the ingest transaction)."""
-    from core.db.store import _insert
+    from core.db.store import _insert, doc_number
 
     findings, coverage = run_rules(con, doc_id)
-    con.execute("DELETE FROM t_audit_finding WHERE doc_id = ?", [doc_id])
-    con.execute("DELETE FROM t_audit_coverage WHERE doc_id = ?", [doc_id])
+    number = doc_number(con, doc_id)
+    con.execute("DELETE FROM t_audit_finding WHERE doc_no = ?", [number])
+    con.execute("DELETE FROM t_audit_coverage WHERE doc_no = ?", [number])
     cols = ["doc_id", "rule_id", "severity", "table_code", "row_ref", "related_refs", "message", "expected", "actual",
             "difference", "source_ref"]
     _insert(con, "t_audit_finding", ["seq", *cols], [(n, *(f[c] for c in cols)) for n, f in enumerate(findings)])

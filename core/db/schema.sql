@@ -123,25 +123,3 @@ CREATE TABLE IF NOT EXISTS t_audit_coverage (
     doc_id VARCHAR, doc_no INTEGER, rule_id VARCHAR, status VARCHAR, checked INTEGER
 );
 
--- Every page reads one document's rows. doc_ids share their first bytes ("2022-final-…") and DuckDB's zone maps keep
--- only a string's first 8 bytes, so without an index a doc_id filter scans every document's rows. An ART index on
--- doc_id turns `WHERE doc_id = ?` into an index scan (bench/run.py prints the EXPLAIN ANALYZE evidence).
-CREATE INDEX IF NOT EXISTS i_unit_doc ON t_unit (doc_id);
-CREATE INDEX IF NOT EXISTS i_table_doc ON t_table (doc_id);
-CREATE INDEX IF NOT EXISTS i_table_row_doc ON t_table_row (doc_id);
-CREATE INDEX IF NOT EXISTS i_line_item_doc ON t_line_item (doc_id);
-CREATE INDEX IF NOT EXISTS i_classified_row_doc ON t_classified_row (doc_id);
-CREATE INDEX IF NOT EXISTS i_classified_value_doc ON t_classified_value (doc_id);
-CREATE INDEX IF NOT EXISTS i_section_text_doc ON t_section_text (doc_id);
-CREATE INDEX IF NOT EXISTS i_narrative_figure_doc ON t_narrative_figure (doc_id);
-CREATE INDEX IF NOT EXISTS i_yoy_doc ON t_yoy (doc_id);
-CREATE INDEX IF NOT EXISTS i_project_doc ON t_project (doc_id);
-CREATE INDEX IF NOT EXISTS i_project_fund_doc ON t_project_fund (doc_id);
-CREATE INDEX IF NOT EXISTS i_project_text_doc ON t_project_text (doc_id);
-CREATE INDEX IF NOT EXISTS i_indicator_doc ON t_indicator (doc_id);
-CREATE INDEX IF NOT EXISTS i_project_issue_doc ON t_project_issue (doc_id);
-CREATE INDEX IF NOT EXISTS i_report_doc ON t_report (doc_id);
-CREATE INDEX IF NOT EXISTS i_report_indicator_doc ON t_report_indicator (doc_id);
-CREATE INDEX IF NOT EXISTS i_glossary_doc ON t_glossary (doc_id);
-CREATE INDEX IF NOT EXISTS i_audit_finding_doc ON t_audit_finding (doc_id);
-CREATE INDEX IF NOT EXISTS i_audit_coverage_doc ON t_audit_coverage (doc_id);

@@ -37,6 +37,10 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 def _add_doc_no(con) -> None:
     """A database written before doc_no existed gets the column, numbered in doc_id order (the views need it)."""
+    having = {r[0] for r in con.execute("SELECT table_name FROM information_schema.columns WHERE column_name = 'doc_no'")
+              .fetchall()}
+    if having >= set(DOC_TABLES):
+        return
     for table in DOC_TABLES:
         con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS doc_no INTEGER")
     if con.execute("SELECT count(*) FROM t_document WHERE doc_no IS NULL").fetchall()[0][0]:
@@ -85,9 +89,19 @@ def _insert(con, table: str, columns: list[str], rows: list[tuple]) -> None:
 
 
 def delete_document(con, doc_id: str) -> None:
-    """Every row of one document, from every internal table (table names are constants; doc_id is a parameter)."""
+    """Every row of one document, from every internal table (table names are constants; doc_id is a parameter).
+    Rows are found by doc_no, whose zone maps skip every other document's row groups."""
+    number = doc_number(con, doc_id)
+    if number is None:
+        return
     for table in DOC_TABLES:
-        con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
+        con.execute(f"DELETE FROM {table} WHERE doc_no = ?", [number])
+
+
+def doc_number(con, doc_id: str) -> int | None:
+    """The document's doc_no, found through t_document's primary key."""
+    rows = con.execute("SELECT doc_no FROM t_document WHERE doc_id = ?", [doc_id]).fetchall()
+    return rows[0][0] if rows else None
 
 
 def insert_document(con, doc: Document) -> None:
