@@ -179,7 +179,7 @@ def test_navigation_and_answers_without_the_drawer(server, sized):
     settle(pg)
     main = pg.locator("[data-testid=stMain]")
     nav = main.locator(".st-key-nav")
-    for name in ("总览", "支出去向", "项目绩效", "三公经费", "自动核对", "数据与下载", "方法说明"):
+    for name in ("总览", "支出去向", "项目绩效", "三公经费", "自动核对", "需要关注", "数据与下载", "方法说明"):
         link = nav.get_by_role("link", name=name, exact=True)
         expect(link).to_be_visible()
         assert in_first_screen(pg, link), name

@@ -2,7 +2,6 @@
 the print view, and the filters kept in the URL."""
 
 import io
-import shutil
 from decimal import Decimal as D
 from pathlib import Path
 
@@ -10,14 +9,13 @@ import duckdb
 import pytest
 import streamlit as st
 from openpyxl import load_workbook
-from streamlit.testing.v1 import AppTest
 
 from core import review as R
 from core.export import workbook
 from core.pipeline import ingest
 from tests.conftest import SEED, SEED_DOC
+from tests.test_app import open_page
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
 BUDGET = Path(__file__).resolve().parents[1] / "data" / "raw" / "sh-putuo-justice-bureau-2026-unit-budget"
 
 
@@ -100,14 +98,7 @@ def app(several, monkeypatch):
 
 
 def open_review(params=None):
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page("pages/review.py")
-    for k, v in (params or {}).items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page("pages/review.py", params)
 
 
 def test_review_page(app):
