@@ -90,6 +90,8 @@ def cmd_ingest(args) -> int:
         print(f"loaded {doc_id}")
     for problem in result.problems:
         print(str(problem), file=sys.stderr)
+    for notice in result.notices:  # after the problems: a notice is worth a look, a problem is a refusal
+        print(notice, file=sys.stderr)
     return EXIT_USAGE if result.problems or len(files) < len(args.files) else EXIT_OK
 
 
@@ -113,6 +115,8 @@ def cmd_build(args) -> int:
     if not sys.stderr.isatty():  # on a terminal each problem was shown as it happened
         for problem in result.problems:
             print(str(problem), file=sys.stderr)
+    for notice in result.notices:  # after the problems: a notice is worth a look, a problem is a refusal
+        print(notice, file=sys.stderr)
     return EXIT_USAGE if result.problems else EXIT_OK
 
 

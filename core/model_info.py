@@ -34,6 +34,8 @@ PUBLIC_VIEWS = {
     "audit_coverage": "每条规则的核对结果",
     "replaced_documents": "每次用不同的文件替换一份文件的记录（旧、新文件的哈希与时间）",
     "source_texts": "入库时的原文全文",
+    "departments": "跟踪的部门（data/departments.csv）及其文件中出现过的名称",
+    "department_years": "每份文件一行：所属部门、年度、类型、范围与头条数字（同一部门跨年度）",
 }
 
 

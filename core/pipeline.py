@@ -25,6 +25,7 @@ class IngestResult:
     loaded: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     merged: list[str] = field(default_factory=list)  # one line per disclosure read from several files
+    notices: list[str] = field(default_factory=list)  # loaded, but worth a look: a department not yet placed
 
 
 def project_extras(doc: Document) -> dict[str, tuple]:
@@ -201,12 +202,21 @@ def ingest(paths: list[str | Path], db: str | Path, allow_incomplete: bool = Fal
         docs = [d for d in docs if d.doc_id not in lost]
     for doc in docs:
         doc.project_extras = project_extras(doc)
+    result.notices += unplaced(docs)
     if docs:
         from core.audit.engine import store_audit
 
         result.loaded = write_documents(db, docs, after_insert=lambda con, d: store_audit(con, d.doc_id), fresh=fresh)
         keep_source_files(db, docs)
     return result
+
+
+def unplaced(docs: list[Document]) -> list[str]:
+    """A notice (not a refusal) for each document whose department data/departments.csv does not place yet."""
+    from core.departments import load, resolve, unplaced_message
+
+    known = load()
+    return [unplaced_message(d.department, d.origin or d.source_file) for d in docs if resolve(d.department, known) is None]
 
 
 def raw_sources(raw_dir: str | Path) -> list[Path]:
@@ -224,6 +234,7 @@ def needs_build(db: str | Path, raw_dir: str | Path) -> bool:
     inputs = [f for p in raw_sources(raw_dir) for f in ([p] if p.is_file() else p.iterdir())]
     inputs += list((Path(raw_dir).parent / "mappings").glob("*.csv"))
     inputs += list((Path(raw_dir).parent / "layouts").glob("*.csv"))
+    inputs += [p for p in (Path(raw_dir).parent / "departments.csv",) if p.exists()]
     inputs += list((Path(__file__).parent / "db").glob("*.sql"))  # a schema or view change rebuilds
     return any(p.stat().st_mtime > built for p in inputs)
 
@@ -301,4 +312,5 @@ def _stream(sources: list[Path], jobs: int, result: IngestResult, db, on_progres
                 on_progress(done, len(sources), failures)
             if docs:
                 keep_source_files(db, docs)
+                result.notices += unplaced(docs)
             yield from docs

@@ -4,6 +4,7 @@
 
 CREATE TABLE IF NOT EXISTS t_document (
     doc_id          VARCHAR PRIMARY KEY, doc_no INTEGER,
+    department_id   VARCHAR,  -- data/departments.csv's id for the printed name; NULL until the file places it
     department      VARCHAR NOT NULL,
     fiscal_year     INTEGER NOT NULL,
     kind            VARCHAR NOT NULL,
@@ -103,6 +104,11 @@ CREATE TABLE IF NOT EXISTS t_report_indicator (
 
 CREATE TABLE IF NOT EXISTS t_glossary (
     doc_id VARCHAR, doc_no INTEGER, seq INTEGER, term VARCHAR, definition VARCHAR, source_ref VARCHAR
+);
+
+-- data/departments.csv, loaded with the schema: the bodies the collection follows across years and spellings.
+CREATE TABLE IF NOT EXISTS t_department (
+    department_id VARCHAR, display_name VARCHAR, region VARCHAR, level VARCHAR
 );
 
 CREATE TABLE IF NOT EXISTS t_function_class (

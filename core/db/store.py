@@ -32,11 +32,17 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DELETE FROM t_function_class")
     _insert(con, "t_function_class", ["code", "name", "aliases"],
             [(c, n, "|".join(a)) for c, n, a in function_classes()])
+    from core.departments import load as load_departments
+
+    con.execute("DELETE FROM t_department")
+    _insert(con, "t_department", ["department_id", "display_name", "region", "level"],
+            sorted({(d.department_id, d.display_name, d.region, d.level) for d in load_departments().values()}))
     con.execute("COMMIT")
 
 
 def _add_doc_no(con) -> None:
     """A database written before doc_no existed gets the column, numbered in doc_id order (the views need it)."""
+    con.execute("ALTER TABLE t_document ADD COLUMN IF NOT EXISTS department_id VARCHAR")
     having = {r[0] for r in con.execute("SELECT table_name FROM information_schema.columns WHERE column_name = 'doc_no'")
               .fetchall()}
     if having >= set(DOC_TABLES):
@@ -66,7 +72,7 @@ _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 def _insert(con, table: str, columns: list[str], rows: list[tuple]) -> None:
     """Rows into one internal table through Arrow; names are this module's constants, values are never formatted.
     A document table's rows get their document's doc_no (t_document's row is inserted first, with the next one)."""
-    assert table in DOC_TABLES or table in ("t_function_class", "t_replacement"), table
+    assert table in DOC_TABLES or table in ("t_function_class", "t_replacement", "t_department"), table
     assert all(_IDENTIFIER.match(c) for c in columns), columns
     if not rows:
         return
@@ -107,12 +113,15 @@ def doc_number(con, doc_id: str) -> int | None:
 def insert_document(con, doc: Document) -> None:
     """All rows of one document; the caller wraps this in a transaction."""
     d = doc.doc_id
+    from core.departments import resolve
+
+    placed = resolve(doc.department)
     _insert(con, "t_document",
-            ["doc_id", "department", "fiscal_year", "kind", "scope", "money_unit", "source_file", "source_sha256",
+            ["doc_id", "department_id", "department", "fiscal_year", "kind", "scope", "money_unit", "source_file", "source_sha256",
              "source_format", "parts_found", "missing_tables", "source_files", "page_counts", "announced_tables",
              "ingested_at",
              "source_text"],
-            [(d, doc.department, doc.fiscal_year, doc.kind, doc.scope, doc.money_unit, doc.source_file,
+            [(d, placed.department_id if placed else None, doc.department, doc.fiscal_year, doc.kind, doc.scope, doc.money_unit, doc.source_file,
               doc.source_sha256, doc.source_format, doc.parts_found, doc.missing_tables,
               doc.source_files or [doc.source_file], doc.page_counts or None, doc.announced_tables or None, datetime.now(timezone.utc).replace(tzinfo=None),
               doc.source_text)])

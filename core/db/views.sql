@@ -222,3 +222,42 @@ SELECT doc_id, old_sha256, new_sha256, replaced_at FROM t_replacement ORDER BY r
 
 CREATE OR REPLACE VIEW source_texts AS
 SELECT doc_id, source_text AS text FROM t_document;
+
+-- The bodies the collection follows (data/departments.csv), with the printed names their documents use.
+CREATE OR REPLACE VIEW departments AS
+SELECT p.department_id, p.display_name, p.region, p.level AS admin_level,
+       list(DISTINCT d.department ORDER BY d.department) FILTER (WHERE d.department IS NOT NULL) AS printed_names,
+       count(d.doc_id) AS document_count, min(d.fiscal_year) AS first_year, max(d.fiscal_year) AS last_year
+FROM t_department p LEFT JOIN t_document d USING (department_id)
+GROUP BY ALL ORDER BY p.region, p.display_name;
+
+-- One row per document with its department and headline figures: a department followed across years. A document
+-- whose name data/departments.csv does not place has a NULL department_id and keeps its printed name.
+CREATE OR REPLACE VIEW department_years AS
+WITH totals AS (  -- the 合计 row of 公开03表 (决算) or of the expenditure budget table (预算), as printed
+    SELECT doc_id, list(amount ORDER BY col_no) AS amounts
+    FROM line_items
+    WHERE table_code IN ('T03', 'B03') AND code IS NULL AND regexp_replace(row_label, '\s', '', 'g') IN ('合计', '总计')
+    GROUP BY doc_id
+), spend AS (
+    SELECT doc_id, amounts[1] AS expenditure_total, amounts[2] AS basic_total, amounts[3] AS project_total FROM totals
+), three AS (
+    SELECT doc_id, max(budget) AS budget, max(actual) AS actual FROM three_public_funds WHERE item = '合计' GROUP BY doc_id
+), staff AS (
+    SELECT doc_id, sum(staff) AS staff FROM units GROUP BY doc_id
+), findings AS (
+    SELECT doc_id, count(*) FILTER (WHERE severity = 'error') AS errors,
+           count(*) FILTER (WHERE severity = 'warning') AS warnings
+    FROM audit_findings GROUP BY doc_id
+)
+SELECT d.department_id, coalesce(p.display_name, d.department) AS display_name, p.region, p.level AS admin_level, d.fiscal_year,
+       d.kind, d.scope, d.doc_id, d.department AS printed_name, s.expenditure_total, s.basic_total, s.project_total,
+       CASE WHEN d.kind = '预算' THEN t.budget ELSE t.actual END AS three_public_total, f.staff,
+       coalesce(a.errors, 0) AS errors, coalesce(a.warnings, 0) AS warnings
+FROM t_document d
+LEFT JOIN t_department p USING (department_id)
+LEFT JOIN spend s USING (doc_id)
+LEFT JOIN three t USING (doc_id)
+LEFT JOIN staff f USING (doc_id)
+LEFT JOIN findings a USING (doc_id)
+ORDER BY p.region, display_name, d.scope, d.fiscal_year, d.kind;
