@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import resource
 import shutil
 import socket
@@ -190,8 +189,7 @@ def bench_scale(tmp: Path) -> None:
                 st.cache_data.clear()
                 at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
                 at.query_params["doc"] = SEED_DOC
-                if page != PAGES[0]:
-                    at.switch_page(page)
+                at.switch_page(page)
                 handle = _handle(str(dbs[n]))
                 before = handle.statements[0]
                 t0 = time.perf_counter()

@@ -8,7 +8,6 @@ no execution and no self-evaluation.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 import pandas as pd
 

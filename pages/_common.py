@@ -39,7 +39,8 @@ PAGE_CONFIG = {"page_title": "部门决算公开看板", "page_icon": ":material
                "initial_sidebar_state": "collapsed",
                "menu_items": {"About": "juesuan：把部门决算公开文件变得可读、可查、可比。"}}
 NAV = [
-    ("pages/overview.py", "总览", ":material/home:", "overview"),
+    ("pages/home.py", "部门一览", ":material/apps:", "home"),
+    ("pages/overview.py", "总览", ":material/summarize:", "overview"),
     ("pages/spending.py", "支出去向", ":material/account_tree:", "spending"),
     ("pages/projects.py", "项目绩效", ":material/task_alt:", "projects"),
     ("pages/sangong.py", "三公经费", ":material/directions_car:", "sangong"),
@@ -93,7 +94,8 @@ def frame() -> None:
     doc = st.query_params.get("doc")
     with st.container(horizontal=True, gap="small", key="nav"):
         for path, title, icon, _ in NAV:
-            st.page_link(path, label=title, icon=icon, query_params={"doc": doc} if doc else None)
+            keep = doc and path != "pages/home.py"  # the collection's page is not about one document
+            st.page_link(path, label=title, icon=icon, query_params={"doc": doc} if keep else None)
 
 
 def ensure_frame() -> None:

@@ -83,3 +83,43 @@ def test_ingest_says_when_a_department_is_not_placed_and_still_loads_it(tmp_path
                          cwd=ROOT, capture_output=True, text=True)
     assert run.returncode == 0 and run.stdout.startswith("loaded ")
     assert "is not in data/departments.csv" in run.stderr and "北京市/海淀区" in run.stderr
+
+
+def test_department_overview_one_row_per_series_in_sql(renamed):
+    from core.listing import department_overview
+
+    db, _ = renamed
+    con = duckdb.connect(str(db), read_only=True)
+    rows = department_overview(con).set_index("display_name")
+    assert len(rows) == 2 and set(rows["matching"]) == {2}
+    fj = rows.loc["泉州台商投资区社会治理办公室"]
+    assert (fj["fiscal_year"], fj["first_year"], fj["document_count"]) == (2023, 2022, 2)  # latest year, both years held
+    assert (fj["expenditure_total"], fj["staff"], fj["per_staff"], fj["execution_rate"]) == (
+        D("4074.57"), 15, D("271.64"), D("80.78"))
+    assert rows.loc["北京市海淀区教育委员会", "department_id"] is None
+    assert list(department_overview(con, text="海淀")["display_name"]) == ["北京市海淀区教育委员会"]
+    assert len(department_overview(con, region="福建省")) == 1 and department_overview(con, kinds=("预算",)).empty
+    assert len(department_overview(con, limit=1)) == 1
+
+
+def test_landing_page_lists_departments_and_opens_one(renamed, monkeypatch):
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    monkeypatch.setenv("JUESUAN_DB", str(renamed[0]))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception and at.title[0].value == "部门一览"
+    grid = at.dataframe[0].value
+    assert list(grid["display_name"]) == ["泉州台商投资区社会治理办公室", "北京市海淀区教育委员会"]  # unplaced last
+    assert "不能相加" in "\n".join(c.value for c in at.caption)  # no collection total passes for a government's
+    at.session_state["departments"] = {"selection": {"rows": [0], "columns": []}}
+    at.run()
+    assert at.title[0].value.startswith("中国共产党福建省委泉州台商投资区工作委员会社会治理办公室 2023 年度")
+    old = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    old.query_params["doc"] = "2022-final-1c256323b7"
+    old.run()  # a link from before the landing page still opens the document
+    assert old.title[0].value.startswith(SEED_NAME + " 2022 年度")
+    st.cache_data.clear()
+    st.cache_resource.clear()

@@ -179,7 +179,7 @@ def test_navigation_and_answers_without_the_drawer(server, sized):
     settle(pg)
     main = pg.locator("[data-testid=stMain]")
     nav = main.locator(".st-key-nav")
-    for name in ("总览", "支出去向", "项目绩效", "三公经费", "自动核对", "需要关注", "数据与下载", "方法说明"):
+    for name in ("部门一览", "总览", "支出去向", "项目绩效", "三公经费", "自动核对", "需要关注", "数据与下载", "方法说明"):
         link = nav.get_by_role("link", name=name, exact=True)
         expect(link).to_be_visible()
         assert in_first_screen(pg, link), name
@@ -316,6 +316,20 @@ def test_text_contrast_is_readable(server, sized):
         violations = results.response["violations"]
         assert not violations, (path, [(v["id"], [n["target"] for n in v["nodes"]][:5]) for v in violations])
     assert pg.evaluate("document.documentElement.lang") == "zh-CN"
+
+
+def test_landing_page_opens_a_department(server, page):
+    """The collection first: one row per department; choosing one opens its document."""
+    page.goto(server)
+    settle(page)
+    expect(page.get_by_role("heading", name="部门一览")).to_be_visible()
+    expect(page.get_by_text("2 个部门系列", exact=False)).to_be_visible()
+    shot(page, "landing")
+    grid = page.locator("[data-testid=stDataFrame]").first
+    grid.click(position={"x": 18, "y": 35 + 17})  # the first row's selection cell
+    settle(page)
+    assert "/overview" in page.url and "doc=" in page.url
+    expect(page.locator("h1").first).to_contain_text("年度")
 
 
 @pytest.mark.parametrize("sized", WIDTHS, indirect=True)
