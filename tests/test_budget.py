@@ -71,6 +71,15 @@ def test_procuratorate_2019_tables_by_role_with_pages():
     assert three["会议费"] == Decimal("158.44") and "公务用车购置费" not in three  # printed blank
 
 
+def test_a_unit_whose_yuan_wrapped_onto_the_next_line_is_still_wan_yuan(ccon):
+    """js-high-court-2019 公开09表 prints 单位：万 / 元 over two lines (page 14): its figures are 万元, not 元."""
+    three = dict(ccon.execute("SELECT item, budget FROM three_public_funds WHERE doc_id = '2019-budget-9260b06ed9'")
+                 .fetchall())
+    assert three["合计"] == Decimal("513.75") and three["因公出国（境）费"] == Decimal("160.00")
+    assert ccon.execute("SELECT unit FROM published_tables WHERE doc_id = '2019-budget-9260b06ed9' "
+                        "AND table_code = 'B09'").fetchall() == [("万元",)]
+
+
 def test_shanghai_tables_in_yuan_convert_exactly_and_unit_scope_is_its_own_document():
     dept = read_budget([JUSTICE_DEPT / "dept_budget.pdf"])
     unit = read_budget([JUSTICE_UNIT / "unit_budget.pdf"])

@@ -27,7 +27,8 @@ from core.ingest.text_report import Line
 
 UNIT_FACTORS = {"万元": Decimal(1), "元": Decimal("0.0001")}
 _LABEL = re.compile(r"^(预算主管部门|预算单位|编制部门|编制单位|部门名称|单位名称|部门)[:：](.+?)(单位[:：].*)?$")
-_UNIT = re.compile(r"单位[:：]?(万元|元)$|^单位[:：]?(万元|元)")
+# `单位：万` at a line's end is 万元 whose 元 wrapped onto the next printed line (js-high-court-2019 公开09表)
+_UNIT = re.compile(r"单位[:：]?(万元|元|万)$|^单位[:：]?(万元|元|万)")
 _COVER_YEAR_FIRST = re.compile(r"(20\d{2})年度?(?:区级)?(.{2,40}?)(?:部门|单位)?预算")
 _COVER_NAME_FIRST = re.compile(r"^(.{2,40}?)(20\d{2})年度?(?:区级)?(?:部门|单位)?预算")
 _YEAR = re.compile(r"(20\d{2})年度?(?:区级)?(?:部门|单位)?(?:预算|汇总预算)")
@@ -174,7 +175,7 @@ def _regions(f: BudgetFile, heights: list[float]) -> None:
             unit = _UNIT.search(ln.folded) or (re.search(r"(万元|元)$", ln.folded) if _LABEL.match(ln.folded) else None)
             if unit or _LABEL.match(ln.folded):
                 if unit and not current.unit:
-                    current.unit = next(g for g in unit.groups() if g)
+                    current.unit = {"万": "万元"}.get(found := next(g for g in unit.groups() if g), found)
                 continue
             if ln.folded.startswith("注") or "必填项" in ln.folded or ln.folded.startswith(":“"):
                 current.notes.append(ln.text.strip())
