@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core.listing import MAX_ROWS
-from pages._common import call, display, ensure_frame, safe, table
+from pages._common import call, display, ensure_frame, money, percent, safe, table
 
 ensure_frame()
 # an old link to a document (`/?doc=…`) and a collection of one document go straight to the document, as before
@@ -31,19 +31,23 @@ st.caption("不同部门的数字不能相加当作政府的总支出：部门�
 if rows.empty:
     st.info("没有符合条件的部门。")
     st.stop()
-shown = display(rows, ["expenditure_total", "basic_total", "project_total", "three_public_total", "per_staff"],
-                ["execution_rate"])
+shown = display(rows, ["expenditure_total", "basic_total", "project_total"])
+# figures a document does not publish read as words, never as an empty cell or "None" (SQL already sorted the rows)
+shown["three_public_total"] = [money(v) if v is not None else "未列示" for v in rows["three_public_total"]]
+shown["staff"] = [f"{int(v):,}" if v is not None else "未公布" for v in rows["staff"]]
+shown["per_staff"] = [money(v) if v is not None else "—（无人数）" for v in rows["per_staff"]]
+shown["execution_rate"] = [percent(v) if v is not None else ("预算无执行数" if k == "预算" else "无自评项目")
+                           for v, k in zip(rows["execution_rate"], rows["kind"])]
 shown["years"] = [f"{a}–{b}" if a != b else str(b) for a, b in zip(rows["first_year"], rows["fiscal_year"])]
 shown["latest"] = [f"{y} 年{s}{k}" for y, s, k in zip(rows["fiscal_year"], rows["scope"], rows["kind"])]
-money = lambda label: st.column_config.NumberColumn(label, format="%,.2f")  # noqa: E731
-COLUMNS = {"display_name": "部门", "region": "地区", "latest": "最近一份", "expenditure_total": money("支出合计"),
-           "basic_total": money("基本支出"), "project_total": money("项目支出"), "three_public_total": money("“三公”经费"),
-           "staff": "在职人数", "per_staff": money("人均支出"),
-           "execution_rate": st.column_config.NumberColumn("项目执行率", format="%.1f%%"),
+number = lambda label: st.column_config.NumberColumn(label, format="%,.2f")  # noqa: E731
+COLUMNS = {"display_name": "部门", "region": "地区", "latest": "最近一份", "expenditure_total": number("支出合计"),
+           "basic_total": number("基本支出"), "project_total": number("项目支出"), "three_public_total": "“三公”经费",
+           "staff": "在职人数", "per_staff": "人均支出", "execution_rate": "项目执行率",
            "errors": "核对错误", "warnings": "警示", "years": "有文件的年度", "document_count": "文件份数"}
 event = table(shown, COLUMNS, key="departments", select=True, first=["display_name", "latest", "expenditure_total"])
 picked = (event or {}).get("selection", {}).get("rows") or []
 if picked:
     st.switch_page("pages/overview.py", query_params={"doc": str(rows.iloc[picked[0]]["doc_id"])})
 st.caption(safe("人均支出 = 支出合计 ÷ 在职人数（只在文件公布了人数时计算）；项目执行率 = 自评项目的执行数之和 ÷ 全年预算之和。"
-                "预算没有执行数，这两列为空。"))
+                "文件没有公布人数、预算没有执行数时，这两列写明原因。"))

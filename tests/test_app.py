@@ -361,3 +361,15 @@ def test_document_switch_lists_the_department_and_searches_the_rest(two_doc_db):
     switch.set_value("2024-final-dae7287c88").run()
     assert at.query_params["doc"] in ("2024-final-dae7287c88", ["2024-final-dae7287c88"])
     assert {m.label: m.value for m in at.metric}["收入合计"] == "2,946.25"
+
+
+def test_a_database_from_an_older_build_gets_the_make_db_message(tmp_path, seed_db, monkeypatch):
+    old = tmp_path / "old.duckdb"
+    shutil.copy(seed_db, old)
+    con = __import__("duckdb").connect(str(old))
+    con.execute("DROP VIEW department_years")
+    con.close()
+    monkeypatch.setenv("JUESUAN_DB", str(old))
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    assert "旧版本" in at.error[0].value and "make db" in at.error[0].value
