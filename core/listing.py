@@ -3,14 +3,13 @@ document to show one, so a database of 5,000 documents is read as fast as one of
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP
 
 import pandas as pd
 
-from core.grades import execution_rate
+from core.grades import CENT, execution_rate
 from core.query import frame
 
-CENT = Decimal("0.01")
 
 LISTING_COLUMNS = ["doc_id", "department", "fiscal_year", "kind", "scope", "source_file", "parts_found"]
 _ORDER = "ORDER BY kind = '决算' DESC, fiscal_year DESC, department, scope, doc_id"

@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from pages._common import (GLOSSARY_HELP, call, display, download_buttons, money, percent, print_link, printing,
-                           revealed, safe, table)
+from pages._common import (GLOSSARY_HELP, call, display, download_buttons, labels_of, money, percent, print_link,
+                           printing, revealed, safe, table)
 
 STATUS_ICON = {"达成": "达成", "未达成": "未达成 ✗", "无法判断": "无法判断"}
 TEXT_NAMES = {"overview": "项目概况", "outcomes": "主要成效", "goal": "年度目标", "goal_actual": "目标实际完成情况"}
@@ -66,7 +66,7 @@ def _render(doc: str, project_id: str, d: dict) -> None:
             st.markdown(safe(f"· {r.name}：目标 {r.target or '未列示'}，实际 {r.actual or '未列示'}"))
             st.caption(safe(f"偏差原因：{r.deviation_reason}" if r.deviation_reason else "文件没有写偏差原因。"))
     download_buttons(ind, f"{p['name']}的绩效指标", f"dl-ind-{project_id}", doc,
-                     {c: (v if isinstance(v, str) else v["label"]) for c, v in INDICATOR_COLUMNS.items()})
+                     labels_of(INDICATOR_COLUMNS))
     funds_config = {"fund_row": "资金", "budget_initial": "年初预算数", "budget": "全年预算数", "executed": "全年执行数",
                     "weight": "分值", "execution_rate": "执行率（%）", "score": "得分", "source_ref": "出处"}
     with st.expander("资金情况（各资金行）", expanded=printing()):

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages._common import call, current_doc, display, download_buttons, money, safe, table
+from pages._common import call, current_doc, display, download_buttons, labels_of, money, safe, table
 
 doc = current_doc()
 st.title("自动核对")
@@ -42,7 +42,7 @@ if rows:  # the whole finding, wrapped: nothing the reader needs stays cut off i
             st.markdown(safe(f"对照数 {money(f['expected'])}，文件列示 {money(f['actual'])}，差额 {money(f['difference'])}"))
         st.caption(safe(f"出处：{f['source_ref'] or '—'}；对照：{f['related_refs'] or '—'}"))
 download_buttons(shown.assign(severity=shown["severity"].map(SEV)), "自动核对结果", "dl-findings", doc,
-                 {c: (v if isinstance(v, str) else v["label"]) for c, v in FINDING_COLUMNS.items()})
+                 labels_of(FINDING_COLUMNS))
 
 st.divider()
 st.subheader("规则覆盖", help="通过：没有错误和警示；未通过：至少一条错误或警示；无法判断：文件缺少所需数据（不算通过）；不适用：文件没有这一部分。")

@@ -5,8 +5,8 @@ from dataclasses import replace
 import altair as alt
 import streamlit as st
 
-from pages._common import (GLOSSARY_HELP, GRADE_COLORS, call, current_doc, display, download_buttons, money, percent,
-                           printing, reveal_next, set_state, state, draw, table)
+from pages._common import (GLOSSARY_HELP, GRADE_COLORS, call, current_doc, display, download_buttons, draw,
+                           labels_of, money, percent, printing, reveal_next, set_state, state, table)
 from pages._project import render_project
 
 
@@ -78,7 +78,7 @@ shown = display(filtered, ["budget", "executed", "score"], ["execution_rate"])
 event = table(shown, PROJECT_COLUMNS, key="project-table", select=True,
               first=["name", "executed", "execution_rate", "grade"])
 download_buttons(filtered, "项目绩效", "dl-projects", doc,
-                 {c: (v if isinstance(v, str) else v["label"]) for c, v in PROJECT_COLUMNS.items()})
+                 labels_of(PROJECT_COLUMNS))
 rows = (event or {}).get("selection", {}).get("rows") or []
 if rows:
     picked = str(filtered.iloc[rows[0]]["project_id"])

@@ -27,7 +27,7 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the internal tables and (re)create the public views; idempotent."""
     con.execute("BEGIN TRANSACTION")
     con.execute(_sql("schema.sql"))
-    _add_doc_no(con)
+    _migrate(con)
     con.execute(_sql("views.sql"))
     con.execute("DELETE FROM t_function_class")
     _insert(con, "t_function_class", ["code", "name", "aliases"],
@@ -40,8 +40,9 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("COMMIT")
 
 
-def _add_doc_no(con) -> None:
-    """A database written before doc_no existed gets the column, numbered in doc_id order (the views need it)."""
+def _migrate(con) -> None:
+    """A database written by an older juesuan gets the columns the views need: department_id, and doc_no numbered in
+    doc_id order."""
     con.execute("ALTER TABLE t_document ADD COLUMN IF NOT EXISTS department_id VARCHAR")
     having = {r[0] for r in con.execute("SELECT table_name FROM information_schema.columns WHERE column_name = 'doc_no'")
               .fetchall()}
