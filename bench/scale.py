@@ -86,6 +86,15 @@ def make_scaled(source: Path, out: Path, total: int) -> int:
             for t in tables:  # in doc_no order, so each document's rows lie together as an ingest leaves them
                 con.execute(f"INSERT INTO {t} SELECT {_select(con, t)} FROM {t} t JOIN clones c ON t.doc_id = c.src "
                             "ORDER BY c.doc_no")
+            # a clone's search entry for its department names the clone's department; then index the new names
+            from core.search import fold, index_grams
+
+            con.execute("CREATE TEMP TABLE names (doc_no INTEGER, label VARCHAR, term VARCHAR)")
+            con.executemany("INSERT INTO names VALUES (?, ?, ?)",
+                            [(first + n, dept, fold(dept)) for n, (_, _, dept, _, _) in enumerate(plan)])
+            con.execute("UPDATE t_search SET label = names.label, term = names.term FROM names "
+                        "WHERE t_search.doc_no = names.doc_no AND t_search.what = '部门'")
+            index_grams(con)
         con.execute("CHECKPOINT")
         return con.execute("SELECT count(*) FROM t_document").fetchone()[0]
     finally:

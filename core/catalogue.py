@@ -43,6 +43,7 @@ VIEW_EN = {
     "source_texts": "The full text of each document as ingested",
     "departments": "The bodies followed across years (data/departments.csv), with the names their documents print",
     "department_years": "One row per document with its department, year, kind, scope and headline figures",
+    "search_index": "Every name the search finds: department, project, classification (with its code), indicator",
 }
 
 # column → (中文, English); the same column name means the same thing in every view
@@ -66,6 +67,11 @@ COLUMNS: dict[str, tuple[str, str]] = {
                            "Three public expenses total (10k yuan): actual for final accounts, budget for budgets"),
     "errors": ("自动核对的错误条数", "Number of error findings of the automatic check"),
     "warnings": ("自动核对的警示条数", "Number of warnings of the automatic check"),
+    "expenditure_ref": ("支出合计所在的行（文件:页/行）", "Where the expenditure totals are printed (file:page/line)"),
+    "three_public_ref": ("“三公”合计所在的行", "Where the three public expenses total is printed"),
+    "what": ("搜索结果的种类：部门、项目、科目、指标", "What a search entry names: department, project, classification, indicator"),
+    "ref": ("指向：项目编号或科目编码（部门为空）", "What it points at: project id or classification code"),
+    "context": ("所属：指标所属的项目，科目属于功能分类还是经济分类", "Context: an indicator's project; function or economic classification"),
     "department": ("部门名称（按原文）", "Department name as printed"),
     "fiscal_year": ("年度", "Fiscal year"),
     "kind": ("类型：决算或预算", "Kind: 决算 (final accounts) or 预算 (budget)"),

@@ -27,6 +27,12 @@ def document_row(con, doc_id: str) -> dict | None:
     return None if df.empty else df.iloc[0].to_dict()
 
 
+def document_rows(con, doc_ids: tuple[str, ...]) -> pd.DataFrame:
+    """The listing rows of the given documents (those the database holds), in the order given."""
+    return frame(con, f"{_SELECT} WHERE list_contains(?, doc_id) ORDER BY list_position(?, doc_id)",
+                 [list(doc_ids), list(doc_ids)])
+
+
 def default_doc(con) -> str | None:
     """The document a visitor without a link sees first: the newest 决算, else the newest budget."""
     row = con.execute(f"SELECT doc_id FROM documents {_ORDER} LIMIT 1").fetchone()

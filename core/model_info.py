@@ -36,6 +36,7 @@ PUBLIC_VIEWS = {
     "source_texts": "入库时的原文全文",
     "departments": "跟踪的部门（data/departments.csv）及其文件中出现过的名称",
     "department_years": "每份文件一行：所属部门、年度、类型、范围与头条数字（同一部门跨年度）",
+    "search_index": "搜索能按名称找到的一切：部门、项目、科目（含编码）、绩效指标",
 }
 
 

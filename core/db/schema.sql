@@ -106,6 +106,15 @@ CREATE TABLE IF NOT EXISTS t_glossary (
     doc_id VARCHAR, doc_no INTEGER, seq INTEGER, term VARCHAR, definition VARCHAR, source_ref VARCHAR
 );
 
+-- The search index (core/search.py): every searchable name of a document, folded into `term`, and the character
+-- bigrams of every distinct term (shared by all documents, so it grows with the vocabulary, not the collection).
+CREATE TABLE IF NOT EXISTS t_search (
+    doc_id VARCHAR, doc_no INTEGER, seq INTEGER, what VARCHAR, ref VARCHAR, label VARCHAR, context VARCHAR,
+    code VARCHAR, term VARCHAR
+);
+
+CREATE TABLE IF NOT EXISTS t_search_gram (gram VARCHAR, term VARCHAR);
+
 -- data/departments.csv, loaded with the schema: the bodies the collection follows across years and spellings.
 CREATE TABLE IF NOT EXISTS t_department (
     department_id VARCHAR, display_name VARCHAR, region VARCHAR, level VARCHAR

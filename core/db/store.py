@@ -63,7 +63,7 @@ DOC_TABLES = (
     "t_document", "t_unit", "t_table", "t_table_row", "t_line_item", "t_classified_row", "t_classified_value",
     "t_section_text", "t_narrative_figure", "t_yoy", "t_project", "t_project_fund", "t_project_text",
     "t_indicator", "t_project_issue", "t_report", "t_report_indicator", "t_glossary", "t_audit_finding",
-    "t_audit_coverage",
+    "t_audit_coverage", "t_search",
 )
 
 
@@ -193,6 +193,11 @@ def insert_document(con, doc: Document) -> None:
              for n, r in enumerate(doc.reports) for k, i in enumerate(r.indicators)])
     _insert(con, "t_glossary", ["doc_id", "seq", "term", "definition", "source_ref"],
             [(d, n, t, df, ref) for n, (t, df, ref) in enumerate(doc.glossary)])
+    from core.search import entries, index_grams
+
+    _insert(con, "t_search", ["doc_id", "seq", "what", "ref", "label", "context", "code", "term"],
+            [(d, *e) for e in entries(doc)])
+    index_grams(con, doc_number(con, d))
 
 
 def _stale_copies(db_path: Path) -> list[Path]:

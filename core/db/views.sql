@@ -235,14 +235,16 @@ GROUP BY ALL ORDER BY p.region, p.display_name;
 -- whose name data/departments.csv does not place has a NULL department_id and keeps its printed name.
 CREATE OR REPLACE VIEW department_years AS
 WITH totals AS (  -- the 合计 row of 公开03表 (决算) or of the expenditure budget table (预算), as printed
-    SELECT doc_id, list(amount ORDER BY col_no) AS amounts
+    SELECT doc_id, list(amount ORDER BY col_no) AS amounts, min(source_ref) AS source_ref
     FROM line_items
     WHERE table_code IN ('T03', 'B03') AND code IS NULL AND regexp_replace(row_label, '\s', '', 'g') IN ('合计', '总计')
     GROUP BY doc_id
 ), spend AS (
-    SELECT doc_id, amounts[1] AS expenditure_total, amounts[2] AS basic_total, amounts[3] AS project_total FROM totals
+    SELECT doc_id, amounts[1] AS expenditure_total, amounts[2] AS basic_total, amounts[3] AS project_total,
+           source_ref AS expenditure_ref FROM totals
 ), three AS (
-    SELECT doc_id, max(budget) AS budget, max(actual) AS actual FROM three_public_funds WHERE item = '合计' GROUP BY doc_id
+    SELECT doc_id, max(budget) AS budget, max(actual) AS actual, min(source_ref) AS three_public_ref
+    FROM three_public_funds WHERE item = '合计' GROUP BY doc_id
 ), staff AS (
     SELECT doc_id, sum(staff) AS staff FROM units GROUP BY doc_id
 ), findings AS (
@@ -253,7 +255,7 @@ WITH totals AS (  -- the 合计 row of 公开03表 (决算) or of the expenditur
 SELECT d.department_id, coalesce(p.display_name, d.department) AS display_name, p.region, p.level AS admin_level, d.fiscal_year,
        d.kind, d.scope, d.doc_id, d.department AS printed_name, s.expenditure_total, s.basic_total, s.project_total,
        CASE WHEN d.kind = '预算' THEN t.budget ELSE t.actual END AS three_public_total, f.staff,
-       coalesce(a.errors, 0) AS errors, coalesce(a.warnings, 0) AS warnings
+       coalesce(a.errors, 0) AS errors, coalesce(a.warnings, 0) AS warnings, s.expenditure_ref, t.three_public_ref
 FROM t_document d
 LEFT JOIN t_department p USING (department_id)
 LEFT JOIN spend s USING (doc_id)
@@ -261,3 +263,10 @@ LEFT JOIN three t USING (doc_id)
 LEFT JOIN staff f USING (doc_id)
 LEFT JOIN findings a USING (doc_id)
 ORDER BY p.region, display_name, d.scope, d.fiscal_year, d.kind;
+
+-- Everything the search finds by name (core/search.py): department, project, 科目 (with its code) and indicator, as
+-- printed, with the project an indicator belongs to as its context.
+CREATE OR REPLACE VIEW search_index AS
+SELECT doc_id, what, ref, label, context, code
+FROM (SELECT * EXCLUDE (doc_id) FROM t_search) x JOIN (SELECT doc_no, doc_id FROM t_document) k USING (doc_no)
+ORDER BY doc_id, seq;
