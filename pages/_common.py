@@ -10,7 +10,7 @@ from pathlib import Path
 import altair as alt
 import streamlit as st
 
-from core import budget, export, figures, listing, reconcile, review, sources
+from core import budget, collection, export, figures, listing, reconcile, review, search, sources
 from core.audit import report as audit
 from core.db.connect import DatabaseError, Handle, db_path, file_version, open_readonly
 from core.drill import DrillState, against, parse_drill, to_params
@@ -40,10 +40,13 @@ PAGE_CONFIG = {"page_title": "部门决算公开看板", "page_icon": ":material
                "menu_items": {"About": "juesuan：把部门决算公开文件变得可读、可查、可比。"}}
 NAV = [
     ("pages/home.py", "部门一览", ":material/apps:", "home"),
+    ("pages/search.py", "搜索", ":material/search:", "search"),
     ("pages/overview.py", "总览", ":material/summarize:", "overview"),
     ("pages/spending.py", "支出去向", ":material/account_tree:", "spending"),
     ("pages/projects.py", "项目绩效", ":material/task_alt:", "projects"),
     ("pages/sangong.py", "三公经费", ":material/directions_car:", "sangong"),
+    ("pages/trends.py", "历年变化", ":material/timeline:", "trends"),
+    ("pages/compare.py", "比较", ":material/compare_arrows:", "compare"),
     ("pages/audit.py", "自动核对", ":material/fact_check:", "audit"),
     ("pages/review.py", "需要关注", ":material/flag:", "review"),
     ("pages/data.py", "数据与下载", ":material/download:", "data"),
@@ -173,7 +176,8 @@ def con():
 def _cached(name: str, version: tuple, path: str, doc_id: str, args: tuple):
     module, _, fn = name.rpartition(".")
     target = {"figures": figures, "export": export, "audit": audit, "budget": budget, "reconcile": reconcile,
-              "sources": sources, "listing": listing, "review": review}[module]
+              "sources": sources, "listing": listing, "review": review, "collection": collection,
+              "search": search}[module]
     con = _handle(path).cursor()
     return getattr(target, fn)(con, *(() if doc_id is None else (doc_id,)), *args)
 
@@ -190,12 +194,14 @@ def state() -> DrillState:
 
 
 def set_state(new: DrillState) -> None:
-    """Write the state to the URL (the page reruns with it, and the link can be shared); the print flag stays."""
-    keep_print = printing()
-    st.query_params.clear()
-    st.query_params.update(to_params(new))
-    if keep_print:
-        st.query_params["print"] = "1"
+    """Write the state to the URL (the page reruns with it, the link can be shared, and Back returns to the state
+    before); the print flag stays."""
+    params = to_params(new)
+    if printing():
+        params["print"] = "1"
+    # one write, one browser history entry: clear() then update() made two, and Back landed on the empty one
+    if params != st.query_params.to_dict():
+        st.query_params.from_dict(params)
 
 
 def doc_label(r) -> str:
@@ -334,7 +340,8 @@ def labels_of(config: dict) -> dict[str, str]:
     return out
 
 
-def table(df, config: dict, key: str | None = None, select: bool = False, first: list[str] | None = None):
+def table(df, config: dict, key: str | None = None, select: bool = False, first: list[str] | None = None,
+          height: int | str = "auto"):
     """A data grid (st.dataframe) on screen; a static, wrapping table (st.table) in the print view. `first` names the
     columns a phone sees without scrolling; the others follow. Returns the selection event when `select`."""
     columns = [c for c in config if c in df.columns]
@@ -344,7 +351,7 @@ def table(df, config: dict, key: str | None = None, select: bool = False, first:
     order = [c for c in (first or []) if c in columns] + [c for c in columns if c not in (first or [])]
     kwargs = {"on_select": "rerun", "selection_mode": "single-row"} if select else {}
     return st.dataframe(df[columns], hide_index=True, width="stretch", column_config=config, column_order=order,
-                        key=key, **kwargs)
+                        key=key, height=height, **kwargs)
 
 
 def static_frame(df, config: dict):

@@ -75,7 +75,9 @@ PROJECT_COLUMNS = {
                                                   help="按 分值 × min(执行率,100%) 重算预算执行率得分后的等级"),
 }
 shown = display(filtered, ["budget", "executed", "score"], ["execution_rate"])
-event = table(shown, PROJECT_COLUMNS, key="project-table", select=True,
+# keyed by the open project: a grid made for another state starts unselected, so Back (which changes the URL, not
+# the grid) is not undone by the grid's remembered selection
+event = table(shown, PROJECT_COLUMNS, key=f"project-table-{s.project or 'none'}", select=True,
               first=["name", "executed", "execution_rate", "grade"])
 download_buttons(filtered, "项目绩效", "dl-projects", doc,
                  labels_of(PROJECT_COLUMNS))

@@ -175,8 +175,8 @@ def test_trends_page_shows_points_with_sources_and_the_pair(collection, monkeypa
     assert D("15621.1123") in {D(str(v)).quantize(D("0.0001")) for v in points["amount"]}
     assert {"本年数"} < set(points["basis"]) and set(points["source_ref"]) >= {"page:20", "line:185"}
     assert any("2024 年" in m.value for m in at.markdown)  # the pair's heading
-    pair = next(df.value for df in at.dataframe if "budget_text" in df.value.columns)
-    by_item = dict(zip(pair["item"], zip(pair["budget_text"], pair["final_text"])))
+    pair = next(df.value for df in at.dataframe if "final_stated_budget" in df.value.columns)
+    by_item = dict(zip(pair["item"], zip(pair["budget"], pair["final"])))
     assert by_item["城乡社区支出"] == ("11,938.53", "未列示") and by_item["支出合计"] == ("15,621.11", "4,074.57")
 
 

@@ -371,3 +371,104 @@ def test_first_visit_after_start_is_a_deep_link(e2e_db, page):
         expect(page.get_by_role("heading", name="自动核对")).to_be_visible()
     finally:
         s.stop()
+
+
+def test_back_returns_to_the_previous_drill_level_and_project(server, page):
+    page.goto(f"{server}/spending?doc={SEED}")
+    settle(page)
+    click_bar(page, "204 公共安全支出")
+    click_bar(page, "20406 司法")
+    assert "code=20406" in page.url
+    page.go_back()
+    settle(page)
+    assert "code=204" in page.url and "code=20406" not in page.url
+    expect(page.get_by_text("按款分", exact=False).first).to_be_visible()
+    page.go_back()
+    settle(page)
+    assert "code=" not in page.url
+    expect(page.get_by_text("按类分", exact=False).first).to_be_visible()
+    # 项目绩效: open a project, then Back closes it and stays closed
+    page.goto(f"{server}/projects?doc={SEED}")
+    settle(page)
+    grid = page.locator("[data-testid=stDataFrame]").first
+    grid.scroll_into_view_if_needed()
+    grid.click(position={"x": 18, "y": 35 + 35 * 1 + 17})
+    settle(page)
+    assert "project=P02" in page.url
+    page.go_back()
+    settle(page)
+    time.sleep(1.0)
+    settle(page)
+    assert "project=" not in page.url
+    expect(page.get_by_role("heading", name="法律援助工作经费")).to_have_count(0)
+
+
+@pytest.fixture(scope="module")
+def collection_server(tmp_path_factory, seed_db):
+    """The seed, a labelled constructed 2023 copy under the name spelled 中国共产党… (the same body, one more year), and
+    the 2024 Shanghai 决算: two department series, one of them over two years."""
+    from core.pipeline import ingest
+    from tests.test_pdf import AUTHENTIC
+
+    tmp = tmp_path_factory.mktemp("e2e-collection")
+    db = tmp / "juesuan.duckdb"
+    shutil.copy(seed_db, db)
+    name = "中共福建省委泉州台商投资区工作委员会社会治理办公室"
+    text = (ROOT / "data" / "raw" / "fj-quanzhou-taishang-shehui-zhili-2022-final.txt").read_text(encoding="utf-8")
+    copy = tmp / "renamed-2023.txt"
+    copy.write_text(text.replace("2022", "2023").replace("2021", "2022").replace(name, "中国共产党" + name[2:]),
+                    encoding="utf-8")
+    assert len(ingest([copy, AUTHENTIC], db).loaded) == 2
+    s = Server(db)
+    yield s.url
+    s.stop()
+
+
+def test_landing_department_trend_compare_review_and_back(collection_server, page):
+    """A reader's way through the collection: the landing page → a department → its years → a comparison (downloaded)
+    → the review pack; Back retraces the way."""
+    import io
+
+    from openpyxl import load_workbook
+
+    server = collection_server
+    page.goto(server)
+    settle(page)
+    expect(page.get_by_text("2 个部门系列", exact=False)).to_be_visible()
+    grid = page.locator("[data-testid=stDataFrame]").first
+    grid.click(position={"x": 18, "y": 35 + 35 + 17})  # the second row: 泉州台商投资区社会治理办公室 (latest: 2023)
+    settle(page)
+    assert "/overview" in page.url and "doc=2023-final-" in page.url
+    page.locator(".st-key-nav").get_by_role("link", name="历年变化", exact=True).click()
+    settle(page)
+    assert "/trends" in page.url
+    expect(page.get_by_role("heading", name="历年变化")).to_be_visible()
+    expect(page.get_by_role("link", name="2022 年部门决算", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="2023 年部门决算", exact=True)).to_be_visible()
+    shot(page, "trends")
+    page.get_by_role("link", name="把这些年份放在一起比较").click()
+    settle(page)
+    assert "/compare" in page.url and page.url.count("docs=") == 2
+    expect(page.get_by_role("heading", name="比较")).to_be_visible()
+    expect(page.get_by_text("年度不同", exact=False)).to_be_visible()
+    shot(page, "compare")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="下载比较", exact=False).click()
+    book = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()))
+    assert book.sheetnames == ["说明", "并排比较", "类构成"]
+    side = book["并排比较"]
+    assert [c.value for c in side[1]][:3] == ["文件", "年度", "类型"]
+    assert [row[4].value for row in side.iter_rows(min_row=2)] == [4074.57, 4074.57]  # 支出合计 of both years
+    page.locator(".st-key-nav").get_by_role("link", name="需要关注", exact=True).click()
+    settle(page)
+    with page.expect_download() as info:
+        page.get_by_role("button", name="下载审阅包", exact=False).click()
+    assert info.value.suggested_filename.startswith("需要关注-")
+    page.go_back()
+    settle(page)
+    assert "/compare" in page.url and page.url.count("docs=") == 2
+    expect(page.get_by_role("heading", name="比较")).to_be_visible()
+    page.go_back()
+    settle(page)
+    assert "/trends" in page.url
+    expect(page.get_by_role("heading", name="历年变化")).to_be_visible()

@@ -192,9 +192,9 @@ METHODOLOGY = Path(__file__).resolve().parents[1] / "docs" / "methodology.md"
 
 
 def exposed_fields():
-    from core import listing, reconcile, review
+    from core import collection, listing, reconcile, review, search
 
-    modules = (F, reconcile, review, listing)
+    modules = (F, reconcile, review, listing, collection, search)
     for name, obj in [(n, getattr(m, n)) for m in modules for n in dir(m)]:
         if name.endswith("_COLUMNS") and isinstance(obj, list):
             yield name, obj
