@@ -47,7 +47,8 @@ def clone_plan(con, total: int) -> list[tuple]:
 
 
 def _select(con, table: str) -> str:
-    """The table's columns for a clone: the new doc_id, department and year, every DECIMAL scaled by the factor."""
+    """The table's columns for a clone: the new doc_id, department (with an id of its own) and year, every DECIMAL
+    scaled by the factor."""
     cols = con.execute("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
                        "ORDER BY ordinal_position", [table]).fetchall()
     out = []
@@ -58,6 +59,8 @@ def _select(con, table: str) -> str:
             out.append("c.doc_no")
         elif table == "t_document" and name == "department":
             out.append("c.department")
+        elif table == "t_document" and name == "department_id":  # a clone is another body, not its source's
+            out.append("'bench-' || md5(c.department)[:12]")
         elif table == "t_document" and name == "fiscal_year":
             out.append("c.fiscal_year")
         elif dtype.startswith("DECIMAL"):

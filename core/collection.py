@@ -35,17 +35,18 @@ def _pct(part, whole) -> Decimal | None:
 
 
 SERIES_SQL = """
-WITH me AS (SELECT department_id, printed_name, scope FROM department_years WHERE doc_id = $doc)
-SELECT y.* FROM department_years y, me
-WHERE y.scope = me.scope
-  AND (y.department_id = me.department_id OR (me.department_id IS NULL AND y.printed_name = me.printed_name))
-ORDER BY y.fiscal_year, y.kind DESC"""
+WITH me AS (SELECT department_id, department, scope FROM documents WHERE doc_id = $doc)
+SELECT list(d.doc_id) FROM documents d, me
+WHERE d.scope = me.scope
+  AND (d.department_id = me.department_id OR (me.department_id IS NULL AND d.department = me.department))"""
 
 
 def series(con, doc_id: str) -> pd.DataFrame:
     """The department_years rows of this document's series: the same body (department_id, or the printed name when
     data/departments.csv does not place it) and the same scope, every year and kind, oldest first (预算 before 决算)."""
-    return frame(con, SERIES_SQL, {"doc": doc_id})
+    docs = con.execute(SERIES_SQL, {"doc": doc_id}).fetchone()[0] or []
+    # department_years_of reads only these documents' rows (the view would aggregate every document's first)
+    return frame(con, "SELECT * FROM department_years_of($docs) ORDER BY fiscal_year, kind DESC", {"docs": docs})
 
 
 POINT_COLUMNS = ["fiscal_year", "kind", "measure", "amount", "doc_id", "basis", "source_ref"]
@@ -188,7 +189,7 @@ p AS (
 )
 SELECT y.*, d.money_unit, d.source_file, p.projects, p.executed, p.budget, p.mean_score,
        p.grade_you, p.grade_liang, p.grade_zhong, p.grade_cha
-FROM chosen c JOIN department_years y USING (doc_id) JOIN documents d USING (doc_id) LEFT JOIN p USING (doc_id)
+FROM chosen c JOIN department_years_of($docs::VARCHAR[]) y USING (doc_id) JOIN documents d USING (doc_id) LEFT JOIN p USING (doc_id)
 ORDER BY c.n"""
 
 COMPARE_COLUMNS = ["doc_id", "label", "display_name", "fiscal_year", "kind", "scope", "expenditure_total",

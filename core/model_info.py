@@ -39,6 +39,11 @@ PUBLIC_VIEWS = {
     "search_index": "搜索能按名称找到的一切：部门、项目、科目（含编码）、绩效指标",
 }
 
+# Table macros beside the views: the same rows as a view, for a few documents, reading only their rows
+PUBLIC_MACROS = {
+    "department_years_of": "department_years 中指定的几份文件（只读这几份的行）",
+}
+
 
 def query_example(doc_id: str) -> str:
     """A Python snippet an analyst can paste to query the views of one document."""

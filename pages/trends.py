@@ -22,7 +22,7 @@ def lines_chart(points):
     )
     lines = base.mark_line().encode(
         strokeDash=alt.StrokeDash("kind:N", title=None, scale=alt.Scale(domain=list(KIND_DASH), range=list(KIND_DASH.values())),
-                                  legend=alt.Legend(orient="top", symbolType="stroke")))
+                                  legend=alt.Legend(orient="bottom", symbolType="stroke")))
     # the document's own figure is a filled point; a prior-year figure the next year's 决算 states is hollow
     own = base.transform_filter(alt.datum.basis == "本年数").mark_point(filled=True, size=70)
     stated = base.transform_filter(alt.datum.basis != "本年数").mark_point(filled=False, size=70, strokeWidth=2)

@@ -24,6 +24,16 @@ def test_every_view_is_documented_with_its_columns(con):
         assert documented == actual, view
 
 
+def test_every_table_macro_is_listed_and_documented():
+    from core.model_info import PUBLIC_MACROS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    macros = re.findall(r"CREATE OR REPLACE MACRO (\w+)", (ROOT / "core" / "db" / "views.sql").read_text())
+    assert sorted(macros) == sorted(PUBLIC_MACROS)
+    for name in macros:
+        assert f"`{name}(" in readme, name
+
+
 def test_readme_shows_the_two_commands_and_a_screenshot():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "make run" in readme and "make test" in readme

@@ -70,13 +70,15 @@ def open_readonly(path: str | os.PathLike) -> Handle:
         # and leaves the other core to another visitor's session
         con.execute("SET threads = 1")
         con.execute("SELECT count(*) FROM documents").fetchall()
-        have = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+        have = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal UNION "
+                                          "SELECT function_name FROM duckdb_functions() WHERE function_type = 'table_macro'"
+                                          ).fetchall()}
     except duckdb.Error as exc:
         raise DatabaseError(f"无法读取数据库 {path}：{str(exc).splitlines()[0]}") from exc
-    from core.model_info import PUBLIC_VIEWS
+    from core.model_info import PUBLIC_MACROS, PUBLIC_VIEWS
 
-    missing = sorted(set(PUBLIC_VIEWS) - have)
+    missing = sorted((set(PUBLIC_VIEWS) | set(PUBLIC_MACROS)) - have)
     if missing:  # built by an older juesuan: say so rather than fail inside a page
         con.close()
-        raise DatabaseError(f"数据库 {path} 是旧版本构建的，缺少视图 {', '.join(missing)}")
+        raise DatabaseError(f"数据库 {path} 是旧版本构建的，缺少视图或表函数 {', '.join(missing)}")
     return Handle(con, path, version)

@@ -6,7 +6,7 @@
 -- row group of the other documents (bench/run.py prints the EXPLAIN ANALYZE evidence).
 
 CREATE OR REPLACE VIEW documents AS
-SELECT doc_id, department, fiscal_year, kind, scope, money_unit, source_file, source_files, page_counts, source_sha256,
+SELECT doc_id, department, department_id, fiscal_year, kind, scope, money_unit, source_file, source_files, page_counts, source_sha256,
        parts_found, missing_tables, announced_tables, source_format, ingested_at
 FROM t_document;
 
@@ -231,38 +231,44 @@ SELECT p.department_id, p.display_name, p.region, p.level AS admin_level,
 FROM t_department p LEFT JOIN t_document d USING (department_id)
 GROUP BY ALL ORDER BY p.region, p.display_name;
 
--- One row per document with its department and headline figures: a department followed across years. A document
--- whose name data/departments.csv does not place has a NULL department_id and keeps its printed name.
-CREATE OR REPLACE VIEW department_years AS
-WITH totals AS (  -- the 合计 row of 公开03表 (决算) or of the expenditure budget table (预算), as printed
+CREATE OR REPLACE MACRO department_years_of(doc_ids) AS TABLE
+WITH d AS (  -- the chosen documents (every document when doc_ids is NULL); each part below reads only theirs
+    SELECT * FROM t_document WHERE doc_ids IS NULL OR list_contains(doc_ids, doc_id)
+), totals AS (  -- the 合计 row of 公开03表 (决算) or of the expenditure budget table (预算), as printed
     SELECT doc_id, list(amount ORDER BY col_no) AS amounts, min(source_ref) AS source_ref
     FROM line_items
     WHERE table_code IN ('T03', 'B03') AND code IS NULL AND regexp_replace(row_label, '\s', '', 'g') IN ('合计', '总计')
+      AND (doc_ids IS NULL OR list_contains(doc_ids, doc_id))
     GROUP BY doc_id
 ), spend AS (
     SELECT doc_id, amounts[1] AS expenditure_total, amounts[2] AS basic_total, amounts[3] AS project_total,
            source_ref AS expenditure_ref FROM totals
 ), three AS (
     SELECT doc_id, max(budget) AS budget, max(actual) AS actual, min(source_ref) AS three_public_ref
-    FROM three_public_funds WHERE item = '合计' GROUP BY doc_id
+    FROM three_public_funds WHERE item = '合计' AND (doc_ids IS NULL OR list_contains(doc_ids, doc_id)) GROUP BY doc_id
 ), staff AS (
-    SELECT doc_id, sum(staff) AS staff FROM units GROUP BY doc_id
+    SELECT doc_id, sum(staff) AS staff FROM units WHERE (doc_ids IS NULL OR list_contains(doc_ids, doc_id)) GROUP BY doc_id
 ), findings AS (
     SELECT doc_id, count(*) FILTER (WHERE severity = 'error') AS errors,
            count(*) FILTER (WHERE severity = 'warning') AS warnings
-    FROM audit_findings GROUP BY doc_id
+    FROM audit_findings WHERE (doc_ids IS NULL OR list_contains(doc_ids, doc_id)) GROUP BY doc_id
 )
 SELECT d.department_id, coalesce(p.display_name, d.department) AS display_name, p.region, p.level AS admin_level, d.fiscal_year,
        d.kind, d.scope, d.doc_id, d.department AS printed_name, s.expenditure_total, s.basic_total, s.project_total,
        CASE WHEN d.kind = '预算' THEN t.budget ELSE t.actual END AS three_public_total, f.staff,
        coalesce(a.errors, 0) AS errors, coalesce(a.warnings, 0) AS warnings, s.expenditure_ref, t.three_public_ref
-FROM t_document d
+FROM d
 LEFT JOIN t_department p USING (department_id)
 LEFT JOIN spend s USING (doc_id)
 LEFT JOIN three t USING (doc_id)
 LEFT JOIN staff f USING (doc_id)
 LEFT JOIN findings a USING (doc_id)
 ORDER BY p.region, display_name, d.scope, d.fiscal_year, d.kind;
+
+-- One row per document with its department and headline figures: a department followed across years. A document
+-- whose name data/departments.csv does not place has a NULL department_id and keeps its printed name.
+-- department_years_of([doc_id, …]) gives the same rows for the listed documents only, reading only their rows.
+CREATE OR REPLACE VIEW department_years AS SELECT * FROM department_years_of(NULL);
 
 -- Everything the search finds by name (core/search.py): department, project, 科目 (with its code) and indicator, as
 -- printed, with the project an indicator belongs to as its context.
