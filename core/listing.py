@@ -101,5 +101,5 @@ def department_overview(con, text: str = "", region: str = "", kinds: tuple[str,
 
 def regions(con) -> list[str]:
     """The first level of every region path the collection holds (省 / 直辖市), for a filter."""
-    return [r[0] for r in con.execute("SELECT DISTINCT split_part(region, '/', 1) FROM department_years "
-                                      "WHERE region IS NOT NULL ORDER BY 1").fetchall()]
+    return [r[0] for r in con.execute("SELECT DISTINCT split_part(region, '/', 1) FROM departments "
+                                      "WHERE region IS NOT NULL AND document_count > 0 ORDER BY 1").fetchall()]
