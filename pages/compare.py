@@ -11,12 +11,12 @@ from core.collection import COMPARE_MAX, CompareCover
 from pages._common import PALETTE, call, display, draw, ensure_frame, money, percent, printing, safe, table
 
 
-def shares_chart(classes):
+def shares_chart(classes, order: tuple):
     return alt.Chart(classes).mark_bar().encode(
         y=alt.Y("name:N", title=None, axis=alt.Axis(labelLimit=200)),
-        yOffset=alt.YOffset("label:N", sort=None),
+        yOffset=alt.YOffset("label:N", sort=list(order)),
         x=alt.X("share_pct:Q", title="占各类支出之和（%）"),
-        color=alt.Color("label:N", title=None, sort=None, scale=alt.Scale(range=PALETTE),
+        color=alt.Color("label:N", title=None, sort=list(order), scale=alt.Scale(domain=list(order), range=PALETTE),
                         legend=alt.Legend(orient="top", columns=1, labelLimit=320)),
         tooltip=[alt.Tooltip("label:N", title="文件"), alt.Tooltip("name:N", title="类"),
                  alt.Tooltip("amount:Q", title="金额（万元）", format=",.2f"),
@@ -95,7 +95,7 @@ if c.classes.empty:
 else:
     mix = display(c.classes, ["amount", "share_pct"])
     if not printing():
-        draw("compare-shares", shares_chart, mix)
+        draw("compare-shares", shares_chart, mix, tuple(h["label"]))  # colours in the order chosen
     table(mix, {"label": "文件", "code": "科目编码", "name": "类",
                 "amount": st.column_config.NumberColumn("金额（万元）", format="%,.2f"),
                 "share_pct": st.column_config.NumberColumn("占比（%）", format="%.2f"), "basis": "取自", "source_ref": "出处"},
