@@ -199,3 +199,22 @@ def test_search_page_links_each_hit_to_its_page(collection, monkeypatch):
     assert any("没有找到" in i.value for i in nothing.info)
     narrative = _app(collection, monkeypatch, "pages/search.py", doc=SEED_DOC, nq="厉行节约")
     assert any("**厉行节约**" in m.value for m in narrative.markdown)
+
+
+def test_print_views_of_the_collection_pages_render(collection, monkeypatch):
+    trends = _app(collection, monkeypatch, "pages/trends.py", doc=WANLI_FINAL, print="1")
+    assert len(trends.table) >= 3 and not trends.get("vega_lite_chart")  # static tables, no charts
+    compare_ = _app(collection, monkeypatch, "pages/compare.py", docs=[SEED_DOC, WANLI_FINAL], print="1")
+    assert compare_.table and "4,074\\.57" in str(compare_.table[0].value)  # cells are escaped Markdown
+
+
+def test_a_replaced_document_leaves_no_stale_search_hits(tmp_path, variant):
+    db = tmp_path / "replace.duckdb"
+    assert ingest([SEED], db).loaded == [SEED_DOC]
+    renamed = variant(("法律援助工作经费", "法律援助专项资金", -1), name="same-document.txt")
+    assert ingest([renamed], db).loaded == [SEED_DOC]  # the same department, year and kind: it replaces the seed
+    con = duckdb.connect(str(db), read_only=True)
+    assert search(con, "法律援助专项资金").iloc[0]["label"] == "法律援助专项资金"
+    assert "法律援助工作经费" not in set(search(con, "法律援助工作经费")["label"])
+    assert con.execute("SELECT count(*) FROM search_index").fetchone()[0] == \
+        con.execute("SELECT count(*) FROM t_search").fetchone()[0]
