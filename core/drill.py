@@ -77,6 +77,19 @@ def parse_drill(params: Mapping) -> DrillState:
     )
 
 
+PARAM_KEYS = ("doc", "scope", "view", "code", "project", "econ")
+
+
+def url_changes(current: Mapping, new: DrillState) -> dict[str, str]:
+    """The one update that takes the URL's parameters to `new`: changed drill parameters, and "" for a drill
+    parameter `new` leaves out (an empty value reads as absent). Other parameters (a page's filters, the print flag)
+    are not touched, so a filtered list stays filtered in a shared link, and the write is one browser history entry."""
+    want = to_params(new)
+    changes = {k: v for k, v in want.items() if _get(current, k) != v}
+    changes.update({k: "" for k in PARAM_KEYS if k not in want and _get(current, k) is not None})
+    return changes
+
+
 def to_params(state: DrillState) -> dict[str, str]:
     """The query parameters that reproduce a state; defaults are left out so links stay short."""
     out = {}

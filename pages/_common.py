@@ -13,7 +13,7 @@ import streamlit as st
 from core import budget, collection, export, figures, listing, reconcile, review, search, sources
 from core.audit import report as audit
 from core.db.connect import DatabaseError, Handle, db_path, file_version, open_readonly
-from core.drill import DrillState, against, parse_drill, to_params
+from core.drill import DrillState, against, parse_drill, url_changes
 
 # Okabe–Ito: distinguishable with the common forms of colour blindness
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -195,13 +195,11 @@ def state() -> DrillState:
 
 def set_state(new: DrillState) -> None:
     """Write the state to the URL (the page reruns with it, the link can be shared, and Back returns to the state
-    before); the print flag stays."""
-    params = to_params(new)
-    if printing():
-        params["print"] = "1"
-    # one write, one browser history entry: clear() then update() made two, and Back landed on the empty one
-    if params != st.query_params.to_dict():
-        st.query_params.from_dict(params)
+    before). One update: clear() then update() made two history entries, and Back landed on the empty one; a page's
+    filters (bound to the URL by their widgets) and the print flag stay."""
+    changes = url_changes(st.query_params.to_dict(), new)
+    if changes:
+        st.query_params.update(changes)
 
 
 def doc_label(r) -> str:

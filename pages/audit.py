@@ -18,10 +18,10 @@ for col, sev in zip(c, ("error", "warning", "info")):
 cat = call("audit.catalogue_frame", doc)
 all_findings = call("audit.findings", doc)
 f1, f2, f3 = st.columns(3)
-severities = f1.multiselect("严重程度", list(SEV), format_func=SEV.get, key="a-sev", placeholder="全部")
-rules = f2.multiselect("规则", list(cat["rule_id"]), key="a-rule", placeholder="全部",
+severities = f1.multiselect("严重程度", list(SEV), format_func=SEV.get, key="sev", bind="query-params", placeholder="全部")
+rules = f2.multiselect("规则", list(cat["rule_id"]), key="rule", bind="query-params", placeholder="全部",
                        format_func=lambda r: f"{r} {dict(zip(cat['rule_id'], cat['title'])).get(r, '')}")
-tables = f3.multiselect("表", sorted(set(all_findings["table_code"])), key="a-table", placeholder="全部")
+tables = f3.multiselect("表", sorted(set(all_findings["table_code"])), key="table", bind="query-params", placeholder="全部")
 shown = call("audit.findings", doc, tuple(rules), tuple(tables), tuple(severities))
 st.caption(f"显示 {len(shown)} / {len(all_findings)} 条。选择一行，下方显示这一条的完整说明。")
 view = display(shown, ["expected", "actual", "difference"])

@@ -14,7 +14,7 @@ TITLES = dict(zip(tables["table_code"], tables["title"]))
 if not TITLES:
     st.info("这份文件没有可以列示的表格。")
     st.stop()
-code = st.selectbox("选择表格", list(TITLES), key="d-table",
+code = st.selectbox("选择表格", list(TITLES), key="table", bind="query-params",
                     format_func=lambda c: f"公开{c[1:]}表 {TITLES[c]}" if c.startswith("T") else TITLES[c])
 table = call("export.published_frame", doc, code)
 if table.empty:

@@ -51,15 +51,16 @@ if pm.not_evaluated is not None:  # the overview's 项目支出 and this page's 
 df = call("figures.projects", doc)
 with st.container(border=True):
     f1, f2 = st.columns(2)
-    grades = f1.multiselect("等级", ["优", "良", "中", "差"], key="f-grade", placeholder="全部等级")
+    grades = f1.multiselect("等级", ["优", "良", "中", "差"], key="grade", bind="query-params", placeholder="全部等级")
     codes = sorted({c for c in df["code"] if c})
     options = [""] + sorted({c[:3] for c in codes} | {c[:5] for c in codes} | set(codes))
     known = call("figures.function_names", doc, tuple(options[1:]), "gpb")
     names = {code: f"{code} {known[code]}" if code in known else code for code in options[1:]}
-    category = f2.selectbox("科目（类 / 款 / 项）", options, format_func=lambda c: names.get(c, "全部科目"), key="f-code")
+    category = f2.selectbox("科目（类 / 款 / 项）", options, format_func=lambda c: names.get(c, "全部科目"), key="cat",
+                           bind="query-params")
     f3, f4 = st.columns(2)
-    rate = f3.slider("执行率范围（%）", 0, 100, (0, 100), key="f-rate")
-    keyword = f4.text_input("关键词（项目名称、成效、指标、问题）", key="f-kw")
+    rate = f3.slider("执行率范围（%）", 0, 100, (0, 100), key="rate", bind="query-params")
+    keyword = f4.text_input("关键词（项目名称、成效、指标、问题）", key="kw", bind="query-params")
 ids = call("figures.search_projects", doc, keyword) if keyword.strip() else None
 rate_max = None if rate[1] == 100 else rate[1]
 filtered = call("figures.select_projects_cached", doc, tuple(grades), category or None, rate[0] or None, rate_max,

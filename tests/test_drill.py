@@ -37,3 +37,14 @@ def test_a_link_to_something_the_document_lacks_is_dropped_with_a_notice():
     assert state == DrillState(doc="d", code="2040607") and len(notices) == 2
     assert against(DrillState(doc="d", code="20406", project="P02"), known) == (
         DrillState(doc="d", code="20406", project="P02"), [])
+
+
+def test_url_changes_is_one_update_that_leaves_filters_alone():
+    from core.drill import url_changes
+
+    current = {"doc": "d1", "code": "20406", "grade": "优", "kw": "法律"}
+    assert url_changes(current, DrillState(doc="d1", code="2040607")) == {"code": "2040607"}
+    # opening a project from the filtered list: the project is added, the 科目 cleared, the filters untouched
+    assert url_changes(current, DrillState(doc="d1", project="P02")) == {"project": "P02", "code": ""}
+    assert url_changes({"doc": "d1", "code": ""}, DrillState(doc="d1")) == {}  # an empty value is already absent
+    assert url_changes({"doc": "d1"}, DrillState(doc="d1")) == {}

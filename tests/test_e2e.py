@@ -472,3 +472,18 @@ def test_landing_department_trend_compare_review_and_back(collection_server, pag
     settle(page)
     assert "/trends" in page.url
     expect(page.get_by_role("heading", name="历年变化")).to_be_visible()
+
+
+def test_a_filtered_project_list_stays_filtered_in_the_link_and_after_back(server, page):
+    page.goto(f"{server}/projects?doc={SEED}&grade=优&kw=法律")
+    settle(page)
+    expect(page.get_by_text("显示 10 / 24 个项目", exact=False)).to_be_visible()
+    grid = page.locator("[data-testid=stDataFrame]").first
+    grid.scroll_into_view_if_needed()
+    grid.click(position={"x": 18, "y": 35 + 17})
+    settle(page)
+    assert "project=P" in page.url and "grade=" in page.url and "kw=" in page.url  # the filters stay in the link
+    page.go_back()
+    settle(page)
+    assert "project=" not in page.url and "grade=" in page.url
+    expect(page.get_by_text("显示 10 / 24 个项目", exact=False)).to_be_visible()
