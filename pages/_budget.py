@@ -106,4 +106,4 @@ def _classes_chart(shown):
                  alt.Tooltip("share_pct:Q", title="占比（%）", format=".1f")],
     )
     values = bars.mark_text(align="left", dx=3, color="#262730").encode(text=alt.Text("total:Q", format=",.2f"))
-    return (bars + values).properties(height=alt.Step(34))
+    return alt.layer(bars, values, height=alt.Step(34))

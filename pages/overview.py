@@ -17,7 +17,7 @@ def income_chart(shown):
     )
     values = alt.Chart(shown).mark_text(align="left", dx=3, color="#262730").encode(
         y=alt.Y("source:N", sort="-x"), x="amount:Q", text=alt.Text("share_pct:Q", format=".1f"))
-    return (bars + values).properties(height=alt.Step(34))
+    return alt.layer(bars, values, height=alt.Step(34))
 
 
 def classes_chart(shown):
@@ -30,7 +30,7 @@ def classes_chart(shown):
     ).add_params(pick)
     values = alt.Chart(shown).mark_text(align="left", dx=3, color="#262730").encode(
         y=alt.Y("label:N", sort="-x"), x="total:Q", text=alt.Text("total:Q", format=",.2f"))
-    return (bars + values).properties(height=alt.Step(34))
+    return alt.layer(bars, values, height=alt.Step(34))
 
 
 doc = current_doc("overview")

@@ -16,7 +16,7 @@ def _procurement_chart(shown):
         tooltip=["类别", alt.Tooltip("金额:Q", format=",.2f"), alt.Tooltip("中小企业占比:Q", format=".1f")])
     values = alt.Chart(shown).mark_text(align="left", dx=3, color="#262730").encode(
         x="金额:Q", y=alt.Y("类别:N"), text=alt.Text("金额:Q", format=",.2f"))
-    return (bars + values).properties(height=alt.Step(36))
+    return alt.layer(bars, values, height=alt.Step(36))
 
 
 doc = current_doc("sangong")

@@ -58,12 +58,12 @@ doc = st.query_params.get("doc")
 if not doc:
     st.caption("先打开一个部门（上面的结果或“部门一览”），这里就能搜索它各年文件的说明文字。")
 else:
-    row = call("listing.document_row", doc)
-    same = call("listing.department_documents", doc) if row else None
-    if same is None or same.empty:
+    same = call("collection.series", doc)  # the body's documents over the years, under any spelling of its name
+    if same.empty:
         st.caption("链接中的文件不在数据库中。")
     else:
-        st.caption(safe(f"{row['department']}：{len(same)} 份文件的情况说明、绩效说明等文字。按原文逐字查找。"))
+        st.caption(safe(f"{same['display_name'].iloc[-1]}（{same['scope'].iloc[-1]}）：{len(same)} 份文件的情况说明、"
+                        "绩效说明等文字。按原文逐字查找。"))
         words = st.text_input("说明文字中的词", key="nq", bind="query-params", placeholder="例如：厉行节约、培训")
         if words.strip():
             passages = call("search.search_narrative", None, tuple(same["doc_id"]), words)

@@ -73,7 +73,7 @@ def _bars(df, value_parts: tuple, drill: bool):
         bars = bars.add_params(alt.selection_point(name="pick", fields=["code"], on="click"))
     values = alt.Chart(totals).mark_text(align="left", dx=3, color="#262730").encode(
         y=y, x="total:Q", text=alt.Text("total:Q", format=",.2f"))
-    return (bars + values).properties(height=alt.Step(36))
+    return alt.layer(bars, values, height=alt.Step(36))
 
 
 def table_pick(df, key: str, columns: dict, money_cols=(), pct_cols=(), first=None):

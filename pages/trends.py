@@ -26,7 +26,7 @@ def lines_chart(points):
     # the document's own figure is a filled point; a prior-year figure the next year's 决算 states is hollow
     own = base.transform_filter(alt.datum.basis == "本年数").mark_point(filled=True, size=70)
     stated = base.transform_filter(alt.datum.basis != "本年数").mark_point(filled=False, size=70, strokeWidth=2)
-    return (lines + own + stated).properties(height=300)
+    return alt.layer(lines, own, stated, height=300)
 
 
 def mix_chart(classes):

@@ -199,6 +199,9 @@ def test_search_page_links_each_hit_to_its_page(collection, monkeypatch):
     assert any("没有找到" in i.value for i in nothing.info)
     narrative = _app(collection, monkeypatch, "pages/search.py", doc=SEED_DOC, nq="厉行节约")
     assert any("**厉行节约**" in m.value for m in narrative.markdown)
+    # the body's documents under either spelling of its name: 2022 (中共…) and the renamed 2023 copy (中国共产党…)
+    years = {c.value[:4] for c in narrative.caption if "年决算 ·" in c.value}
+    assert years == {"2022", "2023"}
 
 
 def test_print_views_of_the_collection_pages_render(collection, monkeypatch):
