@@ -197,8 +197,8 @@ def test_budget_pages_say_what_a_budget_is_and_show_only_budget_figures(corpus_d
     assert "会议费" in list(sangong["item"])
     assert "B-BALANCE" in " ".join(str(d.value) for d in seen["pages/audit.py"][1].dataframe)
     data_page = seen["pages/data.py"][1]
-    assert data_page.selectbox(key="d-table").value == "B01"
-    labels = [o for o in data_page.selectbox(key="d-table").options]
+    assert data_page.selectbox(key="table").value == "B01"
+    labels = [o for o in data_page.selectbox(key="table").options]
     assert any("收支预算总表" in o for o in labels)
 
 
