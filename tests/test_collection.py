@@ -188,6 +188,9 @@ def test_compare_page_reads_its_documents_from_the_url(collection, monkeypatch):
     assert by["支出合计（万元）"] == "4,074.57" and by["人均支出（万元）"] == "271.64"
     assert dict(zip(grid["指标"], grid.iloc[:, 2]))["项目执行率"] == "预算无执行数"
     assert any("既有预算也有决算" in w.value for w in at.warning)
+    years = _app(collection, monkeypatch, "pages/compare.py", docs=[WANLI_BUDGET, WANLI_FINAL])
+    assert list(years.dataframe[0].value.columns) == ["指标", "2024 年部门预算", "2024 年部门决算"]  # one department
+    assert any("万里街道办事处" in m.value for m in years.markdown)
     one = _app(collection, monkeypatch, "pages/compare.py", doc=SEED_DOC)
     assert any("至少选两份" in i.value for i in one.info)
 
