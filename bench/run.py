@@ -155,16 +155,56 @@ PAGES = ["pages/overview.py", "pages/spending.py", "pages/projects.py", "pages/s
          "pages/data.py"]
 
 
-def bench_scale(tmp: Path) -> None:
-    """Single-document pages on databases of 1 to 5,000 documents (bench/scale.py): first view with the data caches
-    cleared and warm rerun, medians of 7 runs interleaved across the databases, and the statements each issues."""
+def time_pages(dbs: dict[int, Path], views: dict[int, dict[str, dict]], quiet: tuple[str, ...] = ()):
+    """Each page of `views` ({documents: {page: query params}}) on each database: first view with the data caches
+    cleared, then a warm rerun, 7 rounds interleaved across pages and sizes; prints a line per page and returns
+    (first, warm, statements) keyed by (page, documents). A page in `quiet` must show no warning (a review that
+    covers too many documents would time a notice, not the review)."""
     import logging
-
-    from bench.scale import make_scaled
 
     logging.disable(logging.WARNING)
     import streamlit as st
     from streamlit.testing.v1 import AppTest
+
+    from pages._common import _handle
+
+    scales = list(views)
+    pages = list(views[scales[0]])
+    first = {(p, n): [] for p in pages for n in scales}
+    warm = {(p, n): [] for p in pages for n in scales}
+    statements = {}
+    for _ in range(7):
+        for page in pages:
+            for n in scales:
+                os.environ["JUESUAN_DB"] = str(dbs[n])
+                st.cache_data.clear()
+                at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+                for k, v in views[n][page].items():
+                    at.query_params[k] = v
+                at.switch_page(page)
+                handle = _handle(str(dbs[n]))
+                before = handle.statements[0]
+                t0 = time.perf_counter()
+                at.run()
+                first[page, n].append(time.perf_counter() - t0)
+                statements[page, n] = handle.statements[0] - before
+                assert not at.exception, (page, n, at.exception)
+                assert page not in quiet or not at.warning, [w.value for w in at.warning]
+                t0 = time.perf_counter()
+                at.run()
+                warm[page, n].append(time.perf_counter() - t0)
+    med = lambda xs: statistics.median(xs) * 1000  # noqa: E731
+    for page in pages:
+        cells = "  ".join(f"{n}: {med(first[page, n]):.0f}/{med(warm[page, n]):.0f} ms ({statements[page, n]} st.)"
+                          for n in scales)
+        print(f"      {page:<20} first/warm  {cells}")
+    return first, warm, statements
+
+
+def bench_scale(tmp: Path) -> None:
+    """Single-document pages on databases of 1 to 5,000 documents (bench/scale.py): first view with the data caches
+    cleared and warm rerun, medians of 7 runs interleaved across the databases, and the statements each issues."""
+    from bench.scale import make_scaled
 
     source = tmp / "source.duckdb"
     from core.pipeline import build
@@ -177,35 +217,10 @@ def bench_scale(tmp: Path) -> None:
         make_scaled(source, dbs[n], n)
         print(f"      built {n:>5} documents ({dbs[n].stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t0:.1f} s")
     explain(dbs[5000])
-    from pages._common import _handle
-
-    first = {(p, n): [] for p in PAGES for n in SCALES}
-    warm = {(p, n): [] for p in PAGES for n in SCALES}
-    statements = {}
-    for _ in range(7):
-        for page in PAGES:
-            for n in SCALES:
-                os.environ["JUESUAN_DB"] = str(dbs[n])
-                st.cache_data.clear()
-                at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-                at.query_params["doc"] = SEED_DOC
-                at.switch_page(page)
-                handle = _handle(str(dbs[n]))
-                before = handle.statements[0]
-                t0 = time.perf_counter()
-                at.run()
-                first[page, n].append(time.perf_counter() - t0)
-                statements[page, n] = handle.statements[0] - before
-                assert not at.exception, (page, n, at.exception)
-                t0 = time.perf_counter()
-                at.run()
-                warm[page, n].append(time.perf_counter() - t0)
+    first, warm, statements = time_pages(dbs, {n: {p: {"doc": SEED_DOC} for p in PAGES} for n in SCALES})
     med = lambda xs: statistics.median(xs) * 1000  # noqa: E731
     worst_first = worst_warm = worst_ratio = 0.0
     for page in PAGES:
-        cells = "  ".join(f"{n}: {med(first[page, n]):.0f}/{med(warm[page, n]):.0f} ms ({statements[page, n]} st.)"
-                          for n in SCALES)
-        print(f"      {page:<20} first/warm  {cells}")
         worst_first = max(worst_first, med(first[page, 5000]))
         worst_warm = max(worst_warm, med(warm[page, 5000]))
         worst_ratio = max(worst_ratio, med(first[page, 5000]) / med(first[page, 1]),
@@ -242,44 +257,10 @@ def collection_views(db: Path) -> dict[str, dict]:
 def bench_collection(dbs: dict[int, Path]) -> None:
     """The collection pages (landing, 历年变化, 比较, 需要关注, 搜索) on 50 to 5,000 documents: first view with the data
     caches cleared and warm rerun, medians of 7 interleaved runs; then a search query alone at 5,000 documents."""
-    import logging
-
-    logging.disable(logging.WARNING)
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
-
-    from pages._common import _handle
-
     views = {n: collection_views(dbs[n]) for n in COLLECTION_SCALES}
     pages = list(views[COLLECTION_SCALES[0]])
-    first = {(p, n): [] for p in pages for n in COLLECTION_SCALES}
-    warm = {(p, n): [] for p in pages for n in COLLECTION_SCALES}
-    statements = {}
-    for _ in range(7):
-        for page in pages:
-            for n in COLLECTION_SCALES:
-                os.environ["JUESUAN_DB"] = str(dbs[n])
-                st.cache_data.clear()
-                at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-                for k, v in views[n][page].items():
-                    at.query_params[k] = v
-                at.switch_page(page)
-                handle = _handle(str(dbs[n]))
-                before = handle.statements[0]
-                t0 = time.perf_counter()
-                at.run()
-                first[page, n].append(time.perf_counter() - t0)
-                statements[page, n] = handle.statements[0] - before
-                assert not at.exception, (page, n, at.exception)
-                assert not at.warning or page != "pages/review.py", [w.value for w in at.warning]
-                t0 = time.perf_counter()
-                at.run()
-                warm[page, n].append(time.perf_counter() - t0)
+    first, warm, _ = time_pages(dbs, views, quiet=("pages/review.py",))
     med = lambda xs: statistics.median(xs) * 1000  # noqa: E731
-    for page in pages:
-        cells = "  ".join(f"{n}: {med(first[page, n]):.0f}/{med(warm[page, n]):.0f} ms ({statements[page, n]} st.)"
-                          for n in COLLECTION_SCALES)
-        print(f"      {page:<20} first/warm  {cells}")
     report("slowest collection page's first view at 5,000 documents", max(med(first[p, 5000]) for p in pages), 400, "ms")
     report("slowest collection page's warm rerun at 5,000 documents", max(med(warm[p, 5000]) for p in pages), 150, "ms")
 

@@ -5,12 +5,13 @@ its document and row; nothing is summed across departments.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
 from core.budget import THREE_PUBLIC_ORDER
+from core.figures import pct, per_staff
 from core.grades import CENT, execution_rate
 from core.query import frame
 
@@ -26,12 +27,6 @@ STATED_PRIOR = {
     "“三公”经费": ("three_public:合计:actual", "three_public:合计:change"),
 }
 COMPARE_MAX = 5
-
-
-def _pct(part, whole) -> Decimal | None:
-    if part is None or not whole:
-        return None
-    return (Decimal(part) / Decimal(whole) * 100).quantize(CENT, ROUND_HALF_UP)
 
 
 SERIES_SQL = """
@@ -95,7 +90,7 @@ def class_mix(con, doc_ids: list[str]) -> pd.DataFrame:
         return pd.DataFrame(columns=CLASS_COLUMNS)
     df = frame(con, CLASSES_SQL, {"docs": list(doc_ids)})
     sums = {d: sum(g["amount"], Decimal(0)) for d, g in df.groupby("doc_id")} if len(df) else {}
-    df["share_pct"] = [_pct(a, sums[d]) for d, a in zip(df["doc_id"], df["amount"])]
+    df["share_pct"] = [pct(a, sums[d]) for d, a in zip(df["doc_id"], df["amount"])]
     return df[CLASS_COLUMNS]
 
 
@@ -136,7 +131,7 @@ def _pairs(con, docs: pd.DataFrame, classes: pd.DataFrame) -> pd.DataFrame:
                                      "final_stated_budget", "budget_doc", "final_doc", "budget_ref", "final_ref"],
                       dtype=object)
     df["difference"] = [f - b if f is not None and b is not None else None for b, f in zip(df["budget"], df["final"])]
-    df["final_pct"] = [_pct(f, b) for b, f in zip(df["budget"], df["final"])]
+    df["final_pct"] = [pct(f, b) for b, f in zip(df["budget"], df["final"])]
     return df[PAIR_COLUMNS]
 
 
@@ -154,7 +149,7 @@ class History:
     points: pd.DataFrame
     classes: pd.DataFrame
     pairs: pd.DataFrame
-    class_bases: tuple[str, ...] = field(default=())
+    class_bases: tuple[str, ...]
 
 
 def history(con, doc_id: str) -> History:
@@ -213,11 +208,10 @@ def compare(con, doc_ids: tuple[str, ...]) -> Comparison:
     docs = list(dict.fromkeys(doc_ids))[:COMPARE_MAX]
     df = frame(con, COMPARE_SQL, {"docs": docs})
     df["label"] = [f"{n} {int(y)} 年{s}{k}" for n, y, s, k in zip(df["display_name"], df["fiscal_year"], df["scope"], df["kind"])]
-    df["basic_share_pct"] = [_pct(b, t) for b, t in zip(df["basic_total"], df["expenditure_total"])]
-    df["project_share_pct"] = [_pct(p, t) for p, t in zip(df["project_total"], df["expenditure_total"])]
-    df["three_public_share_pct"] = [_pct(p, t) for p, t in zip(df["three_public_total"], df["expenditure_total"])]
-    df["per_staff"] = [(t / s).quantize(CENT, ROUND_HALF_UP) if t is not None and s else None
-                       for t, s in zip(df["expenditure_total"], df["staff"])]
+    df["basic_share_pct"] = [pct(b, t) for b, t in zip(df["basic_total"], df["expenditure_total"])]
+    df["project_share_pct"] = [pct(p, t) for p, t in zip(df["project_total"], df["expenditure_total"])]
+    df["three_public_share_pct"] = [pct(p, t) for p, t in zip(df["three_public_total"], df["expenditure_total"])]
+    df["per_staff"] = [per_staff(t, s) for t, s in zip(df["expenditure_total"], df["staff"])]
     df["execution_rate"] = [execution_rate(e, b) for e, b in zip(df["executed"], df["budget"])]
     df["mean_score"] = [Decimal(str(m)).quantize(CENT, ROUND_HALF_UP) if m is not None else None for m in df["mean_score"]]
     df["grades"] = pd.Series([f"优 {a} · 良 {b} · 中 {c} · 差 {d}" if n else None for n, a, b, c, d in

@@ -27,6 +27,13 @@ def pct(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
     return (part * 100 / whole).quantize(CENT, ROUND_HALF_UP)
 
 
+def per_staff(total: Decimal | None, staff) -> Decimal | None:
+    """total ÷ staff to two decimals; None when the document publishes no staff count."""
+    if total is None or not staff:
+        return None
+    return (total / staff).quantize(CENT, ROUND_HALF_UP)
+
+
 def _one(con, sql: str, params: list):
     cur = con.cursor()
     row = cur.execute(sql, params).fetchone()

@@ -3,11 +3,10 @@ document to show one, so a database of 5,000 documents is read as fast as one of
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP
-
 import pandas as pd
 
-from core.grades import CENT, execution_rate
+from core.figures import per_staff
+from core.grades import execution_rate
 from core.query import frame
 
 
@@ -93,8 +92,7 @@ def department_overview(con, text: str = "", region: str = "", kinds: tuple[str,
     text, region = text.strip(), region.strip()
     df = frame(con, sql, [list(kinds), list(kinds), text, text, text, region, region, min(limit, MAX_ROWS)])
     # the two ratios in Decimal, as every other figure (DuckDB would divide in floating point)
-    df["per_staff"] = [(t / s).quantize(CENT, ROUND_HALF_UP) if t is not None and s else None
-                       for t, s in zip(df["expenditure_total"], df["staff"])]
+    df["per_staff"] = [per_staff(t, s) for t, s in zip(df["expenditure_total"], df["staff"])]
     df["execution_rate"] = [execution_rate(e, b) for e, b in zip(df["executed"], df["budget"])]
     return df[DEPARTMENT_COLUMNS]
 

@@ -75,7 +75,8 @@ ROWS = [  # (label, column, format)
 missing = {"staff": "未公布", "per_staff": "—（无人数）", "projects": "无自评表", "execution_rate": "—",
            "mean_score": "—", "grades": "—", "three_public_total": "未列示", "three_public_share_pct": "—"}
 grid = {"指标": [label for label, *_ in ROWS]}
-if h["display_name"].nunique() == 1:
+same = h["display_name"].nunique() == 1  # one department over its years: columns need only the year and kind
+if same:
     st.markdown(f"**{safe(h['display_name'].iloc[0])}**（同一部门的几份文件）")
 for r in h.to_dict("records"):
     column = []
@@ -86,8 +87,6 @@ for r in h.to_dict("records"):
             column.append("预算无执行数" if r["kind"] == "预算" and key in ("projects", "execution_rate") else missing.get(key, "—"))
         else:
             column.append(fmt(r[key]))
-    # one department over its years: the columns need only the year and kind (a phone then shows two at once)
-    same = h["display_name"].nunique() == 1
     grid[f"{int(r['fiscal_year'])} 年{r['scope']}{r['kind']}" if same else r["label"]] = column
 side = pd.DataFrame(grid)
 table(side, {c: c for c in side.columns}, key="compare-grid", first=["指标"], height="content")
