@@ -36,6 +36,11 @@ class DrillState:
         return {None: 0, 3: 1, 5: 2, 7: 3}[len(self.code) if self.code else None]
 
     @property
+    def points_into(self) -> bool:
+        """Whether the state names a 科目, project or economic class, which `against` must check the document holds."""
+        return bool(self.code or self.project or self.econ)
+
+    @property
     def path(self) -> list[str]:
         """The codes from 类 down to the current one: `2040605` → ['204', '20406', '2040605']."""
         if not self.code:

@@ -8,7 +8,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-def frame(con, sql: str, params: list | None = None) -> pd.DataFrame:
+def frame(con, sql: str, params: list | dict | None = None) -> pd.DataFrame:
     """Run a parameterised query and return a DataFrame whose money columns hold Decimal objects."""
     import pandas as pd  # imported on first use: an ingest never needs it
 

@@ -48,3 +48,11 @@ def test_url_changes_is_one_update_that_leaves_filters_alone():
     assert url_changes(current, DrillState(doc="d1", project="P02")) == {"project": "P02", "code": ""}
     assert url_changes({"doc": "d1", "code": ""}, DrillState(doc="d1")) == {}  # an empty value is already absent
     assert url_changes({"doc": "d1"}, DrillState(doc="d1")) == {}
+
+
+def test_points_into_names_a_code_project_or_economic_class():
+    assert not DrillState(doc="d").points_into
+    assert not DrillState(doc="d", scope="gpb", view="economic").points_into
+    assert DrillState(doc="d", code="204").points_into
+    assert DrillState(doc="d", project="P13").points_into
+    assert DrillState(doc="d", econ="301").points_into

@@ -231,3 +231,30 @@ def test_two_scopes_of_one_figure_side_by_side(con):
     assert (pm.table_all_funds, pm.table_general_budget, pm.evaluated_executed, pm.not_evaluated) == (
         D("2510.00"), D("2320.00"), D("2104.33"), D("215.67"))
     assert pm.evaluated_count == 24 and pm.evaluated_budget == D("2605.10")
+
+
+def test_a_handle_reads_a_documents_shared_rows_once_and_hands_out_copies(seed_db, con):
+    """The app's handle remembers a document's projects, 合计 rows and narrative figures (several figures of one page
+    start from them); the figures are the same as from a bare connection, and a caller's change stays its own."""
+    from core.db.connect import open_readonly
+
+    handle = open_readonly(seed_db)
+    try:
+        cur = handle.cursor()
+        before = handle.statements[0]
+        first = F.summary(cur, SEED_DOC)
+        used = handle.statements[0] - before
+        again = F.summary(cur, SEED_DOC)
+        assert handle.statements[0] - before - used < used  # the second summary re-reads only what is not shared
+        assert first == again == F.summary(con, SEED_DOC)
+        assert first["expenditure_total"] == D("4074.57")
+        mine = F.projects(cur, SEED_DOC)
+        mine.loc[0, "name"] = "changed"
+        assert F.projects(cur, SEED_DOC).loc[0, "name"] != "changed"
+        assert F.projects(cur, SEED_DOC).equals(F.projects(con, SEED_DOC))
+        handle.memo.clear()
+        before = handle.statements[0]
+        F.projects(cur, SEED_DOC)
+        assert handle.statements[0] == before + 1
+    finally:
+        handle.con.close()
