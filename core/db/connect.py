@@ -34,7 +34,7 @@ class Memo:
     new handle. A page's figures then read each of them once instead of once per figure; every statement costs
     DuckDB 2–4 ms of planning whatever the collection's size (measured in bench/run.py)."""
 
-    SIZE = 2048  # entries, least recently used dropped first; each is one document's small result
+    SIZE = 256  # entries, least recently used dropped first: a page reads about eight, so some 30 documents' worth
 
     def __init__(self):
         self._items: OrderedDict = OrderedDict()
