@@ -226,3 +226,16 @@ def test_export_neutralises_formula_cells_and_list_cells(tmp_path, capsys):
     assert out.getvalue().splitlines() == ["'=项目,金额", "'=cmd|' /C calc'!A0,1.00", "'+1,'@SUM(A1)"]
     frame = safe_frame(pd.DataFrame({"parts": [["=1+1", "x"]]}))
     assert frame["parts"][0] == "'=1+1、x"
+
+
+def test_an_ingest_never_imports_pandas(tmp_path):
+    """pandas is the app's (0.2 s to import); reading and writing a document needs none of it."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from core.cli import main; "
+            f"main(['ingest', {str(SEED)!r}, '--db', {str(tmp_path / 'x.duckdb')!r}]); "
+            "print('pandas' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=SEED.parents[2])
+    assert out.stdout.strip().splitlines()[-1] == "False", out.stdout + out.stderr
