@@ -149,9 +149,10 @@ def search(con, text: str, whats: tuple[str, ...] = (), year: int | None = None,
 
 
 def snippet(label: str, text: str) -> tuple[str, str, str]:
-    """(before, match, after) of `label` around the query's first word (or code) found in it, for highlighting; the
-    whole label as `before` when no word is found as written (a bigram match). Spaces inside the printed label
-    (a wrapped cell: 满意 度) do not hide a match."""
+    """(before, match, after) of `label` around the query's first word (or code) found in it, for highlighting. A
+    name found by its bigrams (泉州社会治理 → 泉州台商投资区社会治理办公室) shows the longest run of the label that
+    the query's bigrams cover (社会治理); the whole label as `before` when there is none. Spaces inside the printed
+    label (a wrapped cell: 满意 度) do not hide a match."""
     q = parse_query(text)
     folded, origin = [], []
     for i, ch in enumerate(label):
@@ -159,12 +160,26 @@ def snippet(label: str, text: str) -> tuple[str, str, str]:
             folded.append(f)
             origin.append(i)
     joined = "".join(folded)
+
+    def cut(at: int, length: int) -> tuple[str, str, str]:
+        start, end = origin[at], origin[at + length - 1] + 1
+        return label[:start], label[start:end], label[end:]
+
     for word in (*q.words, *q.codes):
         at = joined.find(word)
         if at >= 0:
-            start, end = origin[at], origin[at + len(word) - 1] + 1
-            return label[:start], label[start:end], label[end:]
-    return label, "", ""
+            return cut(at, len(word))
+    grams = set(g for g in q.grams if len(g) == 2)
+    covered = [False] * len(joined)
+    for i in range(len(joined) - 1):
+        if joined[i:i + 2] in grams:
+            covered[i] = covered[i + 1] = True
+    best_at, best_len, run = 0, 0, 0
+    for i, c in enumerate(covered):
+        run = run + 1 if c else 0
+        if run > best_len:
+            best_at, best_len = i - run + 1, run
+    return cut(best_at, best_len) if best_len else (label, "", "")
 
 
 NARRATIVE_SQL = """

@@ -137,7 +137,9 @@ def test_search_query_and_snippet_are_plain_functions():
     q = parse_query(" 平安  2040607 ")
     assert q.words == ("平安",) and q.codes == ("2040607",) and q.grams == ("平安",)
     assert snippet("国家司法救助满意 度 90%", "满意度") == ("国家司法救助", "满意 度", " 90%")
-    assert snippet("泉州台商投资区社会治理办公室", "泉州社会治理") == ("泉州台商投资区社会治理办公室", "", "")
+    # a bigram match shows the longest stretch the query's character pairs cover
+    assert snippet("泉州台商投资区社会治理办公室", "泉州社会治理") == ("泉州台商投资区", "社会治理", "办公室")
+    assert snippet("泉州台商投资区社会治理办公室", "法律援助") == ("泉州台商投资区社会治理办公室", "", "")
 
 
 def test_narrative_search_within_a_department(con):
