@@ -40,8 +40,8 @@ _SPACE = re.compile(r"[\t\n\f\r ]")
 
 
 def _table_lines(con, doc_id: str, table: str) -> list[tuple]:
-    """A published table's cells (row_label, code, side, column_label, amount, col_no), in the table's order: one statement
-    per table however many of its figures a page shows, remembered per handle."""
+    """A published table's cells (row_label, code, side, column_label, amount, col_no), in the table's order: one
+    statement per table however many of its figures a page shows, remembered per handle."""
     return remembered(con, ("table_lines", doc_id, table), lambda: con.cursor().execute(
         "SELECT row_label, code, side, column_label, amount, col_no FROM line_items WHERE doc_id = ? AND table_code = ? "
         "ORDER BY row_no, side DESC, col_no", [doc_id, table]).fetchall())
