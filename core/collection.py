@@ -5,6 +5,7 @@ its document and row; nothing is summed across departments.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -221,6 +222,33 @@ def compare(con, doc_ids: tuple[str, ...]) -> Comparison:
     labels = dict(zip(df["doc_id"], df["label"]))
     classes["label"] = [labels.get(d) for d in classes["doc_id"]]
     return Comparison(df[COMPARE_COLUMNS], classes, tuple(comparison_notes(df, classes)))
+
+
+_PLACE_END = "省市区县州盟旗"  # a shared start of names is cut only after a place (江苏省, 上海市普陀区)
+
+
+def column_heads(headline: pd.DataFrame) -> tuple[list[str], str]:
+    """Heads for the side-by-side columns, narrow enough for a phone, and a sentence for what they leave out.
+
+    One department: year, scope and kind ("2024 年部门预算"; the page names it once). Several: each name without the
+    place they share (江苏省人民检察院 → 人民检察院), then only the year and kind where those differ; the sentence
+    names the shared place, year and kind."""
+    names = [str(n) for n in headline["display_name"]]
+    when = [f"{int(y)} 年{s}{k}" for y, s, k in zip(headline["fiscal_year"], headline["scope"], headline["kind"])]
+    if len(set(names)) == 1:
+        return when, ""
+    shared = os.path.commonprefix(names)
+    cut = max((shared.rfind(c) for c in _PLACE_END), default=-1) + 1
+    if any(len(n) - cut < 2 for n in names):
+        cut = 0
+    years, kinds = set(headline["fiscal_year"]), set(zip(headline["scope"], headline["kind"]))
+    parts = []
+    for name, y, s, k in zip(names, headline["fiscal_year"], headline["scope"], headline["kind"]):
+        tail = (f"{int(y)} 年" if len(years) > 1 else "") + (f"{s}{k}" if len(kinds) > 1 else "")
+        parts.append(f"{name[cut:]} {tail}".strip())
+    left = ([f"“{shared[:cut]}”"] if cut else []) + ([f"{int(next(iter(years)))} 年"] if len(years) == 1 else []) + \
+        (["".join(next(iter(kinds)))] if len(kinds) == 1 else [])
+    return parts, ("列名省去了各列相同的部分：" + "、".join(left) + "。") if left else ""
 
 
 def comparison_notes(df: pd.DataFrame, classes: pd.DataFrame) -> list[str]:

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from core import export
-from core.collection import COMPARE_MAX, CompareCover
+from core.collection import COMPARE_MAX, CompareCover, column_heads
 from pages._common import PALETTE, call, display, draw, ensure_frame, money, percent, printing, safe, table
 
 
@@ -75,10 +75,12 @@ ROWS = [  # (label, column, format)
 missing = {"staff": "未公布", "per_staff": "—（无人数）", "projects": "无自评表", "execution_rate": "—",
            "mean_score": "—", "grades": "—", "three_public_total": "未列示", "three_public_share_pct": "—"}
 grid = {"指标": [label for label, *_ in ROWS]}
-same = h["display_name"].nunique() == 1  # one department over its years: columns need only the year and kind
-if same:
+heads, left_out = column_heads(h)  # short enough for a phone to show two columns; what they leave out said once
+if h["display_name"].nunique() == 1:
     st.markdown(f"**{safe(h['display_name'].iloc[0])}**（同一部门的几份文件）")
-for r in h.to_dict("records"):
+elif left_out:
+    st.caption(safe(left_out))
+for r, head in zip(h.to_dict("records"), heads):
     column = []
     for _, key, fmt in ROWS:
         if key == "errors":
@@ -87,7 +89,7 @@ for r in h.to_dict("records"):
             column.append("预算无执行数" if r["kind"] == "预算" and key in ("projects", "execution_rate") else missing.get(key, "—"))
         else:
             column.append(fmt(r[key]))
-    grid[f"{int(r['fiscal_year'])} 年{r['scope']}{r['kind']}" if same else r["label"]] = column
+    grid[head] = column
 side = pd.DataFrame(grid)
 table(side, {c: c for c in side.columns}, key="compare-grid", first=["指标"], height="content")
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from core.collection import compare, history, series
+from core.collection import column_heads, compare, history, series
 from core.pipeline import ingest
 from core.search import parse_query, search, search_narrative, snippet
 from tests.conftest import SEED, SEED_DOC
@@ -226,3 +226,21 @@ def test_a_replaced_document_leaves_no_stale_search_hits(tmp_path, variant):
     assert "法律援助工作经费" not in set(search(con, "法律援助工作经费")["label"])
     assert con.execute("SELECT count(*) FROM search_index").fetchone()[0] == \
         con.execute("SELECT count(*) FROM t_search").fetchone()[0]
+
+
+def test_column_heads_leave_out_what_the_columns_share():
+    """Several departments' heads drop the place they share (cut only after 省/市/区…) and any year or kind all
+    columns have, and say what was left out; one department's heads are its years and kinds."""
+    import pandas as pd
+
+    def heads(*rows):
+        return column_heads(pd.DataFrame(rows, columns=["display_name", "fiscal_year", "scope", "kind"]))
+
+    assert heads(("江苏省人民检察院", 2017, "部门", "预算"), ("江苏省高级人民法院", 2017, "部门", "预算")) == \
+        (["人民检察院", "高级人民法院"], "列名省去了各列相同的部分：“江苏省”、2017 年、部门预算。")
+    assert heads(("江苏省高级人民法院", 2017, "部门", "预算"), ("江苏省高等教育局", 2018, "部门", "预算")) == \
+        (["高级人民法院 2017 年", "高等教育局 2018 年"], "列名省去了各列相同的部分：“江苏省”、部门预算。")
+    assert heads(("泉州台商投资区社会治理办公室", 2022, "部门", "决算"), ("万里街道办事处", 2024, "部门", "预算")) == \
+        (["泉州台商投资区社会治理办公室 2022 年部门决算", "万里街道办事处 2024 年部门预算"], "")
+    assert heads(("万里街道办事处", 2024, "部门", "预算"), ("万里街道办事处", 2024, "部门", "决算")) == \
+        (["2024 年部门预算", "2024 年部门决算"], "")
