@@ -234,9 +234,8 @@ def column_heads(headline: pd.DataFrame) -> tuple[list[str], str]:
     place they share (江苏省人民检察院 → 人民检察院), then only the year and kind where those differ; the sentence
     names the shared place, year and kind."""
     names = [str(n) for n in headline["display_name"]]
-    when = [f"{int(y)} 年{s}{k}" for y, s, k in zip(headline["fiscal_year"], headline["scope"], headline["kind"])]
     if len(set(names)) == 1:
-        return when, ""
+        return [f"{int(y)} 年{s}{k}" for y, s, k in zip(headline["fiscal_year"], headline["scope"], headline["kind"])], ""
     shared = os.path.commonprefix(names)
     cut = max((shared.rfind(c) for c in _PLACE_END), default=-1) + 1
     if any(len(n) - cut < 2 for n in names):
