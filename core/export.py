@@ -10,14 +10,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """A text cell starting with = + - @ (or a tab/CR) gets a leading apostrophe so no spreadsheet runs it."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+from core.formulas import neutralise
 
 
 def _cell(v):

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from core.catalogue import COLUMNS, VIEW_EN
-from core.export import FORMULA_PREFIXES
+from core.formulas import FORMULA_PREFIXES
 from core.model_info import PUBLIC_VIEWS
 from core.sources import load_sources
 
