@@ -7,7 +7,6 @@ from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
-import altair as alt
 import streamlit as st
 
 from core import budget, collection, export, figures, listing, reconcile, review, search, sources
@@ -396,6 +395,8 @@ def draw(name: str, build, data, *options, **kwargs):
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _chart_spec(name: str, data, options: tuple, _build) -> dict:
+    import altair as alt  # here, not at the top: pages without charts (the landing page, search) never need it
+
     # Altair validates every schema object as it is built while its debug mode is on (the default); our charts are
     # fixed and covered by the page tests, so they are built without it
     with alt.utils.schemapi.debug_mode(False):
