@@ -170,7 +170,7 @@ def cmd_docs(args) -> int:
 
 def cmd_export(args) -> int:
     from core.export import write_csv
-    from core.tables import published_table
+    from core.published import published_table
 
     if args.all:
         from core.opendata import export_all

@@ -116,8 +116,8 @@ def clean_sheet(name: str) -> str:
 
 
 def published_frame(con, doc_id: str, table_code: str) -> pd.DataFrame:
-    """One of the nine tables as published (see core.tables), as a DataFrame."""
-    from core.tables import published_table
+    """One of the nine tables as published (see core.published), as a DataFrame."""
+    from core.published import published_table
 
     header, rows = published_table(con, doc_id, table_code)
     return pd.DataFrame(rows, columns=header, dtype=object)
