@@ -444,7 +444,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking"]
 LANDING_CELL = "江苏省高级人民法院"  # a department of the shipped collection, in the landing page's grid
+
+
+def wait_healthy(url: str) -> None:
+    """Until the server at url answers /_stcore/health (polled every 20 ms: the poll is part of what is timed)."""
+    while True:
+        try:
+            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
+                return
+        except OSError:
+            time.sleep(0.02)
 
 
 def make_run_seconds(cases: dict[str, tuple[Path | None, object]], starts: int = 7) -> dict[str, tuple[list, list]]:
@@ -457,8 +468,7 @@ def make_run_seconds(cases: dict[str, tuple[Path | None, object]], starts: int =
 
     out = {label: ([], []) for label in cases}
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking"])
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
         for _ in range(starts):
             for label, (db, ready) in cases.items():
                 port = free_port()  # a new port each time: the last server may still be letting go of its own
@@ -470,12 +480,7 @@ def make_run_seconds(cases: dict[str, tuple[Path | None, object]], starts: int =
                 proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                         start_new_session=True)
                 try:
-                    while True:
-                        try:
-                            if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                                break
-                        except OSError:
-                            time.sleep(0.02)
+                    wait_healthy(url)
                     out[label][0].append(time.perf_counter() - t0)
                     page.goto(url)
                     ready(page)
@@ -527,15 +532,9 @@ def bench_server(tmp: Path) -> None:
          "--server.address=127.0.0.1", f"--server.port={port}", "--browser.gatherUsageStats=false"],
         cwd=ROOT, env={**os.environ, "JUESUAN_DB": str(db)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking"])
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
         try:
-            while True:
-                try:
-                    if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
-                        break
-                except OSError:
-                    time.sleep(0.05)
+            wait_healthy(url)
             page = browser.new_page()
             page.goto(url)
             overview(page)  # the server's first session, which also finishes its warm-up
