@@ -8,8 +8,6 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
-
 from core.db.connect import DatabaseError, db_path, open_readonly
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
@@ -70,9 +68,16 @@ def main(argv: list[str] | None = None) -> int:
     except DatabaseError as exc:
         print(f"juesuan: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except (OSError, duckdb.Error) as exc:
+    except (OSError, *_duckdb_errors()) as exc:
         print(f"juesuan: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else exc}", file=sys.stderr)
         return EXIT_FAILURE
+
+
+def _duckdb_errors() -> tuple[type, ...]:
+    """duckdb.Error, when the command imported DuckDB (an error of it cannot have happened otherwise): commands that
+    never open a database, such as an up-to-date `juesuan build`, do not import it."""
+    duckdb = sys.modules.get("duckdb")
+    return (duckdb.Error,) if duckdb else ()
 
 
 def cmd_ingest(args) -> int:
@@ -96,14 +101,16 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_build(args) -> int:
-    from core.pipeline import build, needs_build
+    from core.raw import needs_build
 
     db = db_path(args.db)
     if not args.force and not needs_build(db, args.raw):
-        from core.opendata import export_all
+        from core.opendata import current_exports, export_all
 
-        print(f"{db} is up to date; exports in {export_all(db)}")
+        print(f"{db} is up to date; exports in {current_exports(db) or export_all(db)}")
         return EXIT_OK
+    from core.pipeline import build
+
     result = _build_with_progress(build, db, args)
     from core.opendata import export_all
 

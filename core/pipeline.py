@@ -14,8 +14,8 @@ from core.ingest.document import read_document
 from core.ingest.errors import InputError, Problem
 from core.ingest.model import Document
 from core.mapping import load_mappings
+from core.raw import SUPPORTED, raw_sources
 
-SUPPORTED = (".txt", ".pdf")
 
 
 @dataclass
@@ -217,26 +217,6 @@ def unplaced(docs: list[Document]) -> list[str]:
 
     known = load()
     return [unplaced_message(d.department, d.origin or d.source_file) for d in docs if resolve(d.department, known) is None]
-
-
-def raw_sources(raw_dir: str | Path) -> list[Path]:
-    """The disclosures under data/raw: single files, and folders holding the files of one disclosure."""
-    return sorted(p for p in Path(raw_dir).iterdir()
-                  if (p.is_file() and p.suffix.lower() in SUPPORTED) or (p.is_dir() and not p.name.startswith(".")))
-
-
-def needs_build(db: str | Path, raw_dir: str | Path) -> bool:
-    """True when the database is missing or older than any source or mapping it is built from."""
-    db = Path(db)
-    if not db.exists():
-        return True
-    built = db.stat().st_mtime
-    inputs = [f for p in raw_sources(raw_dir) for f in ([p] if p.is_file() else p.iterdir())]
-    inputs += list((Path(raw_dir).parent / "mappings").glob("*.csv"))
-    inputs += list((Path(raw_dir).parent / "layouts").glob("*.csv"))
-    inputs += [p for p in (Path(raw_dir).parent / "departments.csv",) if p.exists()]
-    inputs += list((Path(__file__).parent / "db").glob("*.sql"))  # a schema or view change rebuilds
-    return any(p.stat().st_mtime > built for p in inputs)
 
 
 REPO_DATA = Path(__file__).resolve().parents[1] / "data"

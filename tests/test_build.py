@@ -1,6 +1,7 @@
 """`juesuan build` streams over a pool of workers: every disclosure arrives, a failing one is reported with its
 place and stops nothing, progress is reported as documents finish, and the output is quiet when not on a terminal."""
 
+import json
 import subprocess
 import sys
 from decimal import Decimal
@@ -44,15 +45,37 @@ def test_build_command_is_quiet_off_a_terminal_and_names_the_failing_file(tmp_pa
     assert run.stdout.count("loaded ") == 2
 
 
-def test_an_up_to_date_build_answers_without_pandas(tmp_path):
-    """`make run` asks `juesuan build` first, every time: when nothing changed the answer must come at once (pandas
-    alone took 0.4 s of that answer when the open-data module reached it through core/export.py)."""
+def test_an_up_to_date_build_answers_without_pandas_or_duckdb(tmp_path):
+    """`make run` asks `juesuan build` first, every time: when nothing changed the answer must come at once. pandas
+    took 0.4 s of it when the open-data module reached it through core/export.py, and DuckDB 0.13 s to look up the
+    exports' version; the build now records which database file its exports belong to."""
     raw, db = tmp_path / "raw", tmp_path / "b.duckdb"
     write_variants(raw, 1)
     subprocess.run([sys.executable, "-m", "core", "build", "--raw", str(raw), "--db", str(db), "--jobs", "1"],
                    cwd=ROOT, capture_output=True, check=True)
     code = (f"import sys; from core.cli import main; main(['build', '--raw', {str(raw)!r}, '--db', {str(db)!r}]); "
-            "print('pandas' in sys.modules)")
+            "print('pandas' in sys.modules, 'duckdb' in sys.modules)")
     run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert "is up to date" in run.stdout, run.stdout + run.stderr
-    assert run.stdout.strip().splitlines()[-1] == "False", run.stdout + run.stderr
+    assert run.stdout.strip().splitlines()[-1] == "False False", run.stdout + run.stderr
+
+
+def test_a_database_replaced_since_its_exports_gets_exports_of_its_own(tmp_path):
+    """The record is of one file (inode, mtime, size): an ingest swaps the file in whole, so the next up-to-date answer
+    looks in the database again and writes the new data version's exports instead of naming the old ones."""
+    from core.opendata import current_exports
+
+    raw, db = tmp_path / "raw", tmp_path / "b.duckdb"
+    write_variants(raw, 1)
+    build_cmd = [sys.executable, "-m", "core", "build", "--raw", str(raw), "--db", str(db), "--jobs", "1"]
+    subprocess.run(build_cmd, cwd=ROOT, capture_output=True, check=True)
+    first = current_exports(db)
+    assert first is not None and (first / "COMPLETE").exists()
+    extra = write_variants(tmp_path / "more", 2)[1]  # a second department, ingested straight into the database
+    subprocess.run([sys.executable, "-m", "core", "ingest", str(extra), "--db", str(db)], cwd=ROOT,
+                   capture_output=True, check=True)
+    assert current_exports(db) is None  # the file changed: the record no longer speaks for it
+    run = subprocess.run(build_cmd, cwd=ROOT, capture_output=True, text=True, check=True)
+    second = current_exports(db)
+    assert second is not None and second != first and str(second) in run.stdout
+    assert len(json.loads((second / "COMPLETE").read_text(encoding="utf-8"))["documents"]) == 2

@@ -7,8 +7,10 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import duckdb
+if TYPE_CHECKING:
+    import duckdb
 
 DEFAULT_DB = Path("data") / "juesuan.duckdb"
 
@@ -105,6 +107,8 @@ def open_readonly(path: str | os.PathLike) -> Handle:
     path = Path(path)
     if not path.exists():
         raise DatabaseError(f"数据库文件不存在：{path}")
+    import duckdb  # here: db_path() and DatabaseError serve commands that never open a database
+
     from core.model_info import PUBLIC_MACROS, PUBLIC_VIEWS
 
     try:
