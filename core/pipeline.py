@@ -17,7 +17,6 @@ from core.mapping import load_mappings
 from core.raw import SUPPORTED, raw_sources
 
 
-
 @dataclass
 class IngestResult:
     """What an ingest call loaded and what it rejected."""
