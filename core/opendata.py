@@ -314,8 +314,9 @@ def _current_mark(db_path: str | Path) -> Path:
 
 
 def _file_identity(db_path: str | Path) -> list[int]:
-    st = os.stat(db_path)
-    return [st.st_ino, st.st_mtime_ns, st.st_size]
+    from core.db.connect import file_version  # the app's own notion of "this file"; imports no DuckDB
+
+    return list(file_version(db_path))  # a list: what the JSON record reads back as
 
 
 def downloads(con, db_path: str | Path, doc_id: str | None) -> list[dict]:
